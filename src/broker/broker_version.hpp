@@ -1,0 +1,35 @@
+// Which Mosquitto is installed here, for --broker-version auto.
+#pragma once
+
+#include "core/profile.hpp"
+
+#include <optional>
+#include <string>
+
+namespace mqpasswd {
+
+struct DetectedBroker {
+    std::string version;   // "2.0.11"
+    std::string program;   // the binary that answered
+};
+
+// Parses the first line of `mosquitto -h` ("mosquitto version 2.0.11"); nothing if it is not one.
+[[nodiscard]] std::optional<std::string> parse_version_banner(std::string_view output);
+
+// The profile for a version string: 2.0.x gives 2.0, 2.1 and later give 2.1. Throws Error for
+// versions before 2.0 (they read only $6$ hashes) so the user decides explicitly.
+[[nodiscard]] BrokerVersion profile_for_version(const std::string& version);
+
+// Runs `mosquitto -h` (the binary in $MQPASSWD_MOSQUITTO, else from PATH, /usr/sbin and
+// /usr/local/sbin) with a time limit. Nothing when no broker answers.
+[[nodiscard]] std::optional<DetectedBroker> detect_installed_broker();
+
+struct ResolvedProfile {
+    BrokerVersion version = BrokerVersion::v2_0;
+    std::string reason;  // "mosquitto 2.0.11 at /usr/sbin/mosquitto", "--broker-version 2.1", ...
+};
+
+// "2.0", "2.1" or "auto" (detect; when no broker is found, 2.0: every 2.x broker reads its hashes).
+[[nodiscard]] ResolvedProfile resolve_profile(const std::string& requested);
+
+}  // namespace mqpasswd

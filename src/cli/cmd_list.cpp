@@ -1,0 +1,14 @@
+// mqpasswd list PWFILE: users with algorithm and parameters, never hashes.
+#include "cli/commands.hpp"
+
+#include "cli/output.hpp"
+#include "core/query.hpp"
+
+namespace mqpasswd::cli {
+
+int run_list(const Options& options) {
+    print_listing(options, list_users(load_password_file(options.pwfile)));
+    return 0;
+}
+
+}  // namespace mqpasswd::cli

@@ -1,0 +1,34 @@
+// mqpasswd set PWFILE USER: everything is checked before the password is read, so a typo in the
+// path never costs the user a password entry.
+#include "cli/commands.hpp"
+
+#include "cli/output.hpp"
+#include "core/edit.hpp"
+#include "core/error.hpp"
+#include "core/file_snapshot.hpp"
+#include "core/username.hpp"
+
+namespace mqpasswd::cli {
+
+int run_set(Options& options) {
+    const std::string& user = options.users.front();
+    if (const auto problem = username_problem(user)) {
+        throw Error(ExitCode::usage, *problem + ": '" + printable(user) + "'");
+    }
+    const Target target = resolve_target(options);
+    check_writable_target(options.pwfile, options.create);
+    if (options.create) {
+        [[maybe_unused]] const auto checked = new_file_ownership(options.new_owner);  // unknown accounts fail now
+    }
+    const bool generated = options.password_source.kind == PasswordSourceKind::generate;
+    const Secret password = obtain_password(options, true);
+    const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
+        return set_user(file, user, password, target.spec, target.profile.version);
+    });
+    UpdateSummary summary{result, describe_spec(target.spec) + "; for " + target.profile.reason,
+                          target_json(target), generated ? &password : nullptr};
+    print_update(options, summary);
+    return 0;
+}
+
+}  // namespace mqpasswd::cli

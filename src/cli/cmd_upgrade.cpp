@@ -1,0 +1,20 @@
+// mqpasswd upgrade PWFILE: hash plain-text lines. Unlike mosquitto_passwd -U, lines that are
+// already hashed are left alone (re-hashing a hash locks the user out).
+#include "cli/commands.hpp"
+
+#include "cli/output.hpp"
+#include "core/edit.hpp"
+
+namespace mqpasswd::cli {
+
+int run_upgrade(const Options& options) {
+    const Target target = resolve_target(options);
+    const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
+        return upgrade_plain_text(file, target.spec);
+    });
+    print_update(options, UpdateSummary{result, describe_spec(target.spec) + "; for " + target.profile.reason,
+                                        target_json(target), nullptr});
+    return 0;
+}
+
+}  // namespace mqpasswd::cli

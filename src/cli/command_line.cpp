@@ -1,0 +1,185 @@
+// The native command line of DESIGN §3: password file first, one subcommand, global options
+// accepted before or after it.
+#include "cli/command_line.hpp"
+
+#include "core/error.hpp"
+#include "core/secret.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <climits>
+
+namespace mqpasswd::cli {
+namespace {
+
+// Every way a password can be given, gathered before one is chosen.
+struct PasswordFlags {
+    bool batch = false;
+    bool from_stdin = false;
+    std::optional<int> fd;
+    std::optional<std::string> env;
+    std::optional<std::string> file;
+    std::size_t generate_length = 20;
+    CLI::Option* generate = nullptr;  // given when count() > 0
+};
+
+void add_global_options(CLI::App& app, Options& options) {
+    app.add_flag("--json", options.json, "Print one JSON object (or array) on stdout");
+    app.add_flag("-q,--quiet", options.quiet, "Print nothing on success");
+    app.add_flag("--dry-run", options.dry_run, "Compute and report, write nothing, show a masked diff");
+    app.add_flag("--create", options.create, "Create PWFILE if it does not exist");
+    app.add_flag("--force", options.force, "Edit a file that has malformed lines (keeping them as they are)");
+    app.add_option("--hash", options.hash, "argon2id, sha512-pbkdf2 (default) or sha512");
+    app.add_option("--iterations", options.iterations, "PBKDF2 iterations (default 1000)");
+    app.add_option("--broker-version", options.broker_version, "2.0, 2.1 or auto (default)");
+    app.add_option("--owner", options.new_owner.owner, "Owner of a newly created file");
+    app.add_option("--group", options.new_owner.group, "Group of a newly created file");
+}
+
+void add_password_options(CLI::App& command, PasswordFlags& flags, bool allow_generate) {
+    command.add_flag("-b,--batch", flags.batch, "Take the password from the last argument (visible to others)");
+    command.add_flag("--stdin", flags.from_stdin, "Read the password from the first line of stdin");
+    command.add_option("--password-fd", flags.fd, "Read the password from this file descriptor");
+    command.add_option("--password-env", flags.env, "Read the password from this environment variable");
+    command.add_option("--password-file", flags.file, "Read the password from the first line of this file");
+    if (allow_generate) {
+        // A flag, so `--generate PWFILE` never swallows the file name; the length needs '='.
+        flags.generate = command.add_flag("--generate{20}", flags.generate_length,
+                                          "Generate a password (--generate=LEN characters, default 20) and print it");
+    }
+}
+
+// Turns the flags into exactly one source. Two sources, or -b without a password (or a password
+// without -b), is a usage error: guessing which one was meant could set the wrong password.
+PasswordSource source(PasswordSourceKind kind, int fd = -1, std::string name = {}, std::size_t length = 20) {
+    return PasswordSource{kind, fd, std::move(name), length};
+}
+
+PasswordSource choose_source(const PasswordFlags& flags, bool has_argument) {
+    std::vector<std::pair<std::string, PasswordSource>> given;
+    if (flags.batch || has_argument) {
+        if (!flags.batch) {
+            throw Error(ExitCode::usage, "a password argument needs -b (better: --stdin or a prompt)");
+        }
+        if (!has_argument) {
+            throw Error(ExitCode::usage, "-b needs the password as the last argument");
+        }
+        given.push_back({"-b", source(PasswordSourceKind::argument)});
+    }
+    if (flags.from_stdin) {
+        given.push_back({"--stdin", source(PasswordSourceKind::stdin_line)});
+    }
+    if (flags.fd) {
+        if (*flags.fd < 0) {
+            throw Error(ExitCode::usage, "--password-fd must be a file descriptor number");
+        }
+        given.push_back({"--password-fd", source(PasswordSourceKind::fd, *flags.fd)});
+    }
+    if (flags.env) {
+        given.push_back({"--password-env", source(PasswordSourceKind::env, -1, *flags.env)});
+    }
+    if (flags.file) {
+        given.push_back({"--password-file", source(PasswordSourceKind::file, -1, *flags.file)});
+    }
+    if (flags.generate != nullptr && flags.generate->count() > 0) {
+        given.push_back({"--generate", source(PasswordSourceKind::generate, -1, {}, flags.generate_length)});
+    }
+    if (given.size() > 1) {
+        throw Error(ExitCode::usage, "the password is given twice (" + given[0].first + " and " + given[1].first +
+                                         "); give exactly one source");
+    }
+    return given.empty() ? source(PasswordSourceKind::prompt) : given.front().second;
+}
+
+void check_values(const Options& options) {
+    if (options.iterations && (*options.iterations < 1 || *options.iterations > INT_MAX)) {
+        throw Error(ExitCode::usage, "--iterations must be from 1 to 2147483647");
+    }
+}
+
+std::string help_text(const CLI::App& app) {
+    for (const CLI::App* command : app.get_subcommands()) {
+        if (command->get_option("--help")->count() > 0) {
+            return command->help();
+        }
+    }
+    return app.help();
+}
+
+}  // namespace
+
+ParsedCommandLine parse_command_line(std::vector<std::string> args) {
+    ParsedCommandLine parsed;
+    Options& options = parsed.options;
+    PasswordFlags flags;
+    std::string user;
+    std::optional<std::string> password;
+    // CLI11 hands the -b password over as a std::string; ours is wiped on every way out.
+    struct WipeOnExit {
+        std::optional<std::string>& text;
+        ~WipeOnExit() {
+            if (text) {
+                wipe(*text);
+            }
+        }
+    } wipe_password{password};
+
+    CLI::App app{"Manage Mosquitto password files, safely.", "mqpasswd"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "mqpasswd " MQPASSWD_VERSION);
+    add_global_options(app, options);
+
+    CLI::App* set = app.add_subcommand("set", "Add a user or change a user's password")->alias("add");
+    CLI::App* remove = app.add_subcommand("delete", "Remove users");
+    CLI::App* verify = app.add_subcommand("verify", "Check a password: exit 0 match, 3 mismatch, 4 no such user");
+    CLI::App* list = app.add_subcommand("list", "List users with their hash algorithm and parameters");
+    CLI::App* upgrade = app.add_subcommand("upgrade", "Hash plain-text lines; leave hashed lines alone");
+    for (CLI::App* command : {set, remove, verify, list, upgrade}) {
+        command->fallthrough();
+        command->add_option("PWFILE", options.pwfile, "The password file")->required();
+    }
+    for (CLI::App* command : {set, verify}) {
+        command->add_option("USER", user, "The username")->required();
+        command->add_option("PASSWORD", password, "The password (only with -b)");
+        add_password_options(*command, flags, command == set);
+    }
+    remove->add_option("USER", options.users, "Usernames to remove")->required();
+    remove->add_flag("--missing-ok", options.missing_ok, "Ignore users that are not in the file");
+
+    std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
+    try {
+        app.parse(args);
+    } catch (const CLI::CallForHelp&) {
+        parsed.help = help_text(app);
+    } catch (const CLI::CallForVersion& version) {
+        parsed.help = version.what();
+    } catch (const CLI::ParseError& error) {
+        throw Error(ExitCode::usage, error.what());
+    }
+    for (auto& arg : args) {
+        wipe(arg);
+    }
+    if (parsed.help) {
+        return parsed;
+    }
+    const std::pair<CLI::App*, Command> commands[] = {{set, Command::set}, {remove, Command::remove},
+                                                      {verify, Command::verify}, {list, Command::list},
+                                                      {upgrade, Command::upgrade}};
+    for (const auto& [command, kind] : commands) {
+        if (command->parsed()) {
+            options.command = kind;
+        }
+    }
+    if (!user.empty() || options.command == Command::set || options.command == Command::verify) {
+        options.users = {user};
+    }
+    options.password_source = choose_source(flags, password.has_value());
+    if (password) {
+        options.password_argument = *password;
+    }
+    check_values(options);
+    return parsed;
+}
+
+}  // namespace mqpasswd::cli

@@ -1,0 +1,83 @@
+// Steps several commands share: choosing the hash to write, reading the password.
+#include "cli/commands.hpp"
+
+#include "cli/json.hpp"
+#include "cli/output.hpp"
+#include "core/error.hpp"
+#include "core/password_source.hpp"
+#include "core/username.hpp"
+
+namespace mqpasswd::cli {
+
+Target resolve_target(const Options& options) {
+    HashRequest request;
+    if (!options.hash.empty()) {
+        request.algorithm = algorithm_from_name(options.hash);
+        if (!request.algorithm) {
+            throw Error(ExitCode::usage,
+                        "unknown hash '" + options.hash + "' (use argon2id, sha512-pbkdf2 or sha512)");
+        }
+    }
+    if (options.iterations) {
+        request.iterations = static_cast<std::uint32_t>(*options.iterations);
+    }
+    Target target;
+    target.profile = resolve_profile(options.broker_version);
+    target.spec = target_spec(target.profile.version, request);
+    return target;
+}
+
+std::string target_json(const Target& target) {
+    JsonObject object;
+    object.field("algorithm", algorithm_name(target.spec.algorithm));
+    if (target.spec.algorithm == Algorithm::sha512_pbkdf2) {
+        object.field("iterations", static_cast<unsigned long long>(target.spec.iterations));
+    }
+    object.field("salt_length", static_cast<unsigned long long>(target.spec.salt_length));
+    object.field("broker_version", broker_version_name(target.profile.version));
+    object.field("broker_version_reason", target.profile.reason);
+    return object.str();
+}
+
+UpdateOptions update_options(const Options& options) {
+    UpdateOptions update;
+    update.create = options.create;
+    update.dry_run = options.dry_run;
+    update.force = options.force;
+    update.new_owner = options.new_owner;
+    return update;
+}
+
+Secret obtain_password(Options& options, bool confirm) {
+    Secret password;
+    if (options.password_source.kind == PasswordSourceKind::argument) {
+        password = Secret::copy_of(options.password_argument);
+        wipe(options.password_argument);
+        print_warning("a password on the command line can be seen by other users (ps, /proc); "
+                      "prefer --stdin, --password-fd or the prompt");
+    } else {
+        password = read_password(options.password_source, confirm);
+    }
+    if (const auto problem = password_problem(password)) {
+        throw Error(ExitCode::failure, *problem);
+    }
+    return password;
+}
+
+int run_command(Options& options) {
+    switch (options.command) {
+    case Command::set:
+        return run_set(options);
+    case Command::remove:
+        return run_delete(options);
+    case Command::verify:
+        return run_verify(options);
+    case Command::list:
+        return run_list(options);
+    case Command::upgrade:
+        return run_upgrade(options);
+    }
+    return static_cast<int>(ExitCode::usage);
+}
+
+}  // namespace mqpasswd::cli

@@ -1,0 +1,30 @@
+// One function per native command; each returns the process exit code.
+#pragma once
+
+#include "broker/broker_version.hpp"
+#include "cli/options.hpp"
+#include "core/secret.hpp"
+#include "core/update.hpp"
+
+namespace mqpasswd::cli {
+
+[[nodiscard]] int run_set(Options& options);
+[[nodiscard]] int run_delete(const Options& options);
+[[nodiscard]] int run_verify(Options& options);
+[[nodiscard]] int run_list(const Options& options);
+[[nodiscard]] int run_upgrade(const Options& options);
+
+[[nodiscard]] int run_command(Options& options);
+
+// Shared by the commands (command_support.cpp).
+struct Target {
+    ResolvedProfile profile;
+    HashSpec spec;
+};
+[[nodiscard]] Target resolve_target(const Options& options);
+[[nodiscard]] std::string target_json(const Target& target);
+[[nodiscard]] UpdateOptions update_options(const Options& options);
+// Reads the password from the chosen source (wiping the -b argument) and validates it.
+[[nodiscard]] Secret obtain_password(Options& options, bool confirm);
+
+}  // namespace mqpasswd::cli

@@ -1,0 +1,36 @@
+// The parsed command line: a plain struct that the parser fills and the commands only read.
+#pragma once
+
+#include "core/file_owner.hpp"
+#include "core/password_source.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mqpasswd::cli {
+
+enum class Command { set, remove, verify, list, upgrade };
+
+struct Options {
+    Command command = Command::list;
+    std::string pwfile;
+    std::vector<std::string> users;  // set and verify: exactly one; delete: one or more
+
+    bool json = false;
+    bool quiet = false;
+    bool dry_run = false;
+    bool create = false;
+    bool force = false;
+    bool missing_ok = false;
+
+    std::string hash;  // "" = the profile's default
+    std::optional<long long> iterations;
+    std::string broker_version = "auto";
+    OwnerRequest new_owner;
+
+    PasswordSource password_source;
+    std::string password_argument;  // with -b; wiped as soon as it is copied into a Secret
+};
+
+}  // namespace mqpasswd::cli

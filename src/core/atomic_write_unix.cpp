@@ -1,0 +1,104 @@
+// The same-directory temp + fsync + rename + directory fsync sequence of shadow-utils' commonio,
+// with the temp created 0600 before any byte is written, so no hash is ever exposed.
+#include "core/atomic_write.hpp"
+
+#include "core/error.hpp"
+#include "core/signal_guard.hpp"
+#include "core/unique_fd.hpp"
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mqpasswd {
+namespace {
+
+std::string random_suffix() {
+    std::array<unsigned char, 8> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        throw Error(ExitCode::failure, "cannot get random bytes from OpenSSL");
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string suffix;
+    for (const unsigned char byte : bytes) {
+        suffix += hex[byte >> 4];
+        suffix += hex[byte & 15];
+    }
+    return suffix;
+}
+
+void write_all(int fd, std::string_view content, const std::string& display_path) {
+    while (!content.empty()) {
+        const ssize_t written = ::write(fd, content.data(), content.size());
+        if (written < 0 && errno == EINTR) {
+            continue;
+        }
+        if (written < 0) {
+            throw system_error(display_path, "cannot write the new file", errno);
+        }
+        content.remove_prefix(static_cast<std::size_t>(written));
+    }
+}
+
+void apply_ownership(int fd, const FileOwnership& ownership, const std::string& display_path) {
+    struct stat info {};
+    if (::fstat(fd, &info) != 0) {
+        throw system_error(display_path, "cannot stat the new file", errno);
+    }
+    if ((info.st_uid != ownership.uid || info.st_gid != ownership.gid) &&
+        ::fchown(fd, ownership.uid, ownership.gid) != 0) {
+        throw system_error(display_path,
+                           "cannot give the new file owner " + std::to_string(ownership.uid) + " and group " +
+                               std::to_string(ownership.gid) + " (run as that user or as root)",
+                           errno);
+    }
+    // After fchown: chown clears set-id bits, so the mode goes on last.
+    if (::fchmod(fd, ownership.mode & 07777) != 0) {
+        throw system_error(display_path, "cannot set the new file's mode", errno);
+    }
+}
+
+}  // namespace
+
+std::string temp_file_prefix(const std::string& name) {
+    // Short enough that prefix + suffix stays within NAME_MAX for any name.
+    return "." + name.substr(0, 200) + ".mqpasswd-";
+}
+
+void atomic_replace(int dir_fd, const std::string& name, std::string_view content, const FileOwnership& ownership,
+                    const std::string& display_path) {
+    const std::string temp_name = temp_file_prefix(name) + random_suffix();
+    TempFileGuard guard(dir_fd, temp_name);  // armed before the file exists: a signal now unlinks nothing
+    UniqueFd fd(::openat(dir_fd, temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd.valid()) {
+        guard.release();
+        throw system_error(display_path, "cannot create a temporary file in its directory", errno);
+    }
+    try {
+        apply_ownership(fd.get(), ownership, display_path);
+        write_all(fd.get(), content, display_path);
+        if (::fsync(fd.get()) != 0) {
+            throw system_error(display_path, "cannot flush the new file to disk", errno);
+        }
+        if (fd.close() != 0) {
+            throw system_error(display_path, "cannot close the new file", errno);
+        }
+        if (::renameat(dir_fd, temp_name.c_str(), dir_fd, name.c_str()) != 0) {
+            throw system_error(display_path, "cannot move the new file into place", errno);
+        }
+    } catch (...) {
+        ::unlinkat(dir_fd, temp_name.c_str(), 0);
+        throw;
+    }
+    guard.release();
+    // The rename is durable only once the directory is on disk; the new file is in place either way.
+    if (::fsync(dir_fd) != 0) {
+        throw system_error(display_path, "the file was replaced, but flushing its directory failed", errno);
+    }
+}
+
+}  // namespace mqpasswd

@@ -1,0 +1,35 @@
+// Reading a password file safely: never through a symlink, never anything but a regular file.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+namespace mqpasswd {
+
+struct FileOwnership {
+    uid_t uid = 0;
+    gid_t gid = 0;
+    mode_t mode = 0600;
+};
+
+struct FileSnapshot {
+    bool exists = false;
+    std::string content;
+    FileOwnership ownership;
+};
+
+// The file `name` inside the open directory `dir_fd`; `display_path` is used in errors.
+// A missing file gives exists == false; anything else unusable throws Error.
+[[nodiscard]] FileSnapshot read_file_at(int dir_fd, const std::string& name, const std::string& display_path);
+
+// The same for a path (for read-only commands that take no lock).
+[[nodiscard]] FileSnapshot read_file(const std::string& path);
+
+// Refuses what mqpasswd will not edit or create: a symlink, a non-regular file, a missing file
+// without `create`, a directory we cannot write. Called before any password is read.
+void check_writable_target(const std::string& path, bool create);
+
+// "dir" and "name" of a path ("." for a bare name).
+[[nodiscard]] std::pair<std::string, std::string> split_path(const std::string& path);
+
+}  // namespace mqpasswd

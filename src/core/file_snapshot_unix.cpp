@@ -1,0 +1,126 @@
+// O_NOFOLLOW|O_NONBLOCK open, then fstat: a FIFO or device named as a password file must give an
+// error, not block or stream forever; a symlink might point anywhere an attacker chose.
+#include "core/file_snapshot.hpp"
+
+#include "core/error.hpp"
+#include "core/unique_fd.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mqpasswd {
+namespace {
+
+constexpr off_t max_file_size = off_t{1} << 30;  // 1 GiB: millions of users; anything bigger is not a pwfile
+
+std::string read_all(int fd, std::size_t expected, const std::string& display_path) {
+    std::string content;
+    content.resize(expected);
+    std::size_t used = 0;
+    for (;;) {
+        if (used == content.size()) {
+            if (content.size() >= static_cast<std::size_t>(max_file_size)) {
+                throw Error(ExitCode::failure, "file is larger than 1 GiB", display_path);
+            }
+            content.resize(content.size() + 65536);  // the file grew while we read it
+        }
+        const ssize_t got = ::read(fd, content.data() + used, content.size() - used);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            throw system_error(display_path, "cannot read", errno);
+        }
+        if (got == 0) {
+            break;
+        }
+        used += static_cast<std::size_t>(got);
+    }
+    content.resize(used);
+    return content;
+}
+
+void check_regular(const struct stat& info, const std::string& display_path) {
+    if (!S_ISREG(info.st_mode)) {
+        throw Error(ExitCode::failure, "not a regular file", display_path);
+    }
+    if (info.st_size > max_file_size) {
+        throw Error(ExitCode::failure, "file is larger than 1 GiB", display_path);
+    }
+}
+
+void throw_open_error(int errno_value, const std::string& display_path) {
+    if (errno_value == ELOOP) {
+        throw Error(ExitCode::failure,
+                    "is a symbolic link; mqpasswd does not follow links to password files (name the target)",
+                    display_path);
+    }
+    throw system_error(display_path, "cannot open", errno_value);
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> split_path(const std::string& path) {
+    const std::size_t slash = path.find_last_of('/');
+    if (slash == std::string::npos) {
+        return {".", path};
+    }
+    return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+FileSnapshot read_file_at(int dir_fd, const std::string& name, const std::string& display_path) {
+    FileSnapshot snapshot;
+    const UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd.valid()) {
+        if (errno == ENOENT) {
+            return snapshot;
+        }
+        throw_open_error(errno, display_path);
+    }
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) {
+        throw system_error(display_path, "cannot stat", errno);
+    }
+    check_regular(info, display_path);
+    snapshot.exists = true;
+    snapshot.ownership = {info.st_uid, info.st_gid, info.st_mode & 07777};
+    snapshot.content = read_all(fd.get(), static_cast<std::size_t>(info.st_size), display_path);
+    return snapshot;
+}
+
+FileSnapshot read_file(const std::string& path) {
+    const auto [directory, name] = split_path(path);
+    const UniqueFd dir_fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid()) {
+        throw system_error(path, "cannot open the directory", errno);
+    }
+    return read_file_at(dir_fd.get(), name, path);
+}
+
+void check_writable_target(const std::string& path, bool create) {
+    const auto [directory, name] = split_path(path);
+    if (name.empty() || name == "." || name == "..") {
+        throw Error(ExitCode::failure, "not a file name", path);
+    }
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0) {
+        if (errno != ENOENT) {
+            throw system_error(path, "cannot stat", errno);
+        }
+        if (!create) {
+            throw Error(ExitCode::failure, "no such file (use --create to create it)", path);
+        }
+    } else if (S_ISLNK(info.st_mode)) {
+        throw_open_error(ELOOP, path);
+    } else {
+        check_regular(info, path);
+    }
+    // The file is replaced by a rename in its directory, so the directory must be writable.
+    if (::faccessat(AT_FDCWD, directory.c_str(), W_OK | X_OK, AT_EACCESS) != 0) {
+        throw system_error(path, "cannot write to the directory " + directory, errno);
+    }
+}
+
+}  // namespace mqpasswd

@@ -1,0 +1,215 @@
+// Parsing follows the broker's tokenizer (shared/facts/pwfile-format.md §2.1) so that what we
+// call an entry is exactly what the broker reads; anything it would reject or misread is malformed.
+#include "core/pwfile.hpp"
+
+#include "core/hash.hpp"
+#include "core/username.hpp"
+
+#include <openssl/crypto.h>
+
+#include <unordered_map>
+
+namespace mqpasswd {
+namespace {
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && is_blank(text.front())) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && is_blank(text.back())) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+PwLine malformed(PwLine line, std::string problem) {
+    line.kind = LineKind::malformed;
+    line.problem = std::move(problem);
+    return line;
+}
+
+// The reason an entry's fields would be rejected or misread by the broker, or "".
+std::string entry_problem(std::string_view username, std::string_view hash) {
+    if (username.size() > max_field_length) {
+        return "username is longer than 65535 bytes";
+    }
+    if (hash.empty()) {
+        return "missing password hash after ':'";
+    }
+    if (hash.size() > max_field_length) {
+        return "password hash is longer than 65535 bytes";
+    }
+    if (hash.find(':') != std::string_view::npos) {
+        return "unexpected ':' after the password hash (the broker ignores everything after it)";
+    }
+    const HashInfo info = inspect_hash(hash);
+    if (info.kind == HashKind::invalid) {
+        return "undecodable " + std::string(hash.substr(0, hash.find('$', 1) + 1)) + " hash: " + info.problem;
+    }
+    return {};
+}
+
+}  // namespace
+
+PwLine classify_line(std::string text, std::string eol, std::size_t source_line) {
+    PwLine line;
+    line.text = std::move(text);
+    line.eol = std::move(eol);
+    line.source_line = source_line;
+    const std::string_view view = line.text;
+    if (view.find('\0') != std::string_view::npos) {
+        return malformed(std::move(line), "NUL byte in line");
+    }
+    if (trim(view).empty()) {
+        return line;  // blank
+    }
+    if (view.front() == '#') {
+        line.kind = LineKind::comment;
+        return line;
+    }
+    const std::size_t colon = view.find(':');
+    if (colon == std::string_view::npos) {
+        return malformed(std::move(line), "no ':' between username and password hash");
+    }
+    const std::string_view username = trim(view.substr(0, colon));
+    if (username.empty()) {
+        return malformed(std::move(line), "missing username before ':'");
+    }
+    line.username = username;
+    const std::string_view hash = trim(view.substr(colon + 1));
+    std::string problem = entry_problem(username, hash);
+    if (!problem.empty()) {
+        return malformed(std::move(line), std::move(problem));
+    }
+    line.hash = hash;
+    line.kind = LineKind::entry;
+    return line;
+}
+
+PwFile::~PwFile() {
+    for (auto& line : lines_) {
+        OPENSSL_cleanse(line.text.data(), line.text.size());
+        OPENSSL_cleanse(line.hash.data(), line.hash.size());
+    }
+}
+
+PwFile PwFile::parse(std::string_view content) {
+    PwFile file;
+    std::size_t number = 0;
+    while (!content.empty()) {
+        const std::size_t newline = content.find('\n');
+        std::string_view text = content.substr(0, newline);
+        std::string eol;
+        if (newline != std::string_view::npos) {
+            eol = "\n";
+            if (text.ends_with('\r')) {
+                text.remove_suffix(1);
+                eol = "\r\n";
+            }
+        }
+        file.lines_.push_back(classify_line(std::string(text), std::move(eol), ++number));
+        content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
+    }
+    return file;
+}
+
+std::string PwFile::serialise() const {
+    std::size_t size = 0;
+    for (const auto& line : lines_) {
+        size += line.text.size() + line.eol.size();
+    }
+    std::string content;
+    content.reserve(size);
+    for (const auto& line : lines_) {
+        content += line.text;
+        content += line.eol;
+    }
+    return content;
+}
+
+std::size_t PwFile::find(std::string_view username) const noexcept {
+    for (std::size_t i = 0; i < lines_.size(); ++i) {
+        if (!lines_[i].username.empty() && lines_[i].username == username) {
+            return i;
+        }
+    }
+    return npos;
+}
+
+std::string PwFile::new_line_ending() const {
+    // Follow a file written with CRLF endings; LF otherwise (what mosquitto_passwd writes).
+    return !lines_.empty() && lines_.back().eol == "\r\n" ? "\r\n" : "\n";
+}
+
+void PwFile::set(std::string_view username, std::string hash) {
+    std::string text = std::string(username) + ':' + hash;
+    const std::size_t first = find(username);
+    if (first == npos) {
+        const std::string eol = new_line_ending();
+        if (!lines_.empty() && lines_.back().eol.empty()) {
+            lines_.back().eol = eol;  // never merge the new entry into an unterminated last line
+        }
+        lines_.push_back(classify_line(std::move(text), eol, 0));
+        return;
+    }
+    PwLine& line = lines_[first];
+    std::string eol = line.eol.empty() ? new_line_ending() : line.eol;
+    OPENSSL_cleanse(line.text.data(), line.text.size());  // the old line may hold a plain-text password
+    line = classify_line(std::move(text), std::move(eol), line.source_line);
+    for (std::size_t i = lines_.size(); i-- > first + 1;) {
+        if (lines_[i].username == username) {
+            lines_.erase(lines_.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+    }
+}
+
+std::size_t PwFile::remove(std::string_view username) {
+    const auto before = lines_.size();
+    std::erase_if(lines_, [&](const PwLine& line) { return !line.username.empty() && line.username == username; });
+    return before - lines_.size();
+}
+
+std::vector<LineProblem> PwFile::malformed_lines() const {
+    std::vector<LineProblem> problems;
+    for (const auto& line : lines_) {
+        if (line.kind == LineKind::malformed) {
+            problems.push_back({line.source_line, line.problem, line.username});
+        }
+    }
+    return problems;
+}
+
+std::vector<LineProblem> PwFile::duplicate_users() const {
+    std::vector<LineProblem> problems;
+    std::unordered_map<std::string_view, std::size_t> first_line;
+    for (const auto& line : lines_) {
+        if (line.username.empty()) {
+            continue;
+        }
+        const auto [it, inserted] = first_line.emplace(line.username, line.source_line);
+        if (!inserted) {
+            problems.push_back({line.source_line,
+                                "duplicate user '" + line.username + "' (first at line " + std::to_string(it->second) + ")",
+                                line.username});
+        }
+    }
+    return problems;
+}
+
+std::string masked_text(const PwLine& line) {
+    if (line.username.empty()) {
+        return line.kind == LineKind::malformed ? "<malformed line>" : line.text;
+    }
+    const HashInfo info = inspect_hash(line.hash);
+    std::string marker;
+    if (info.kind == HashKind::sha512 || info.kind == HashKind::sha512_pbkdf2 || info.kind == HashKind::argon2id) {
+        marker = line.hash.substr(0, line.hash.find('$', 1) + 1);
+    }
+    return line.username + ':' + marker + "********";
+}
+
+}  // namespace mqpasswd

@@ -1,0 +1,50 @@
+// Secret: the only type that holds a password. Move-only, never printable, wiped on every path.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace mqpasswd {
+
+class Secret {
+public:
+    Secret() = default;
+    // Copies bytes that the caller then wipes (an environment value, an argv string).
+    static Secret copy_of(std::string_view bytes);
+
+    Secret(Secret&& other) noexcept;
+    Secret& operator=(Secret&& other) noexcept;
+    Secret(const Secret&) = delete;
+    Secret& operator=(const Secret&) = delete;
+    ~Secret();
+
+    // Growing reallocates; the old buffer is wiped before it is freed, so no copy is left behind.
+    void push_back(char byte);
+    void pop_back() noexcept;
+    void clear() noexcept;
+
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] char back() const noexcept { return buffer_[size_ - 1]; }
+    [[nodiscard]] std::span<const unsigned char> bytes() const noexcept;
+    [[nodiscard]] bool contains(char byte) const noexcept;
+
+    // Constant time in the contents; only the lengths may leak, as they do on the wire.
+    [[nodiscard]] bool equals(const Secret& other) const noexcept;
+    [[nodiscard]] bool equals(std::string_view other) const noexcept;
+
+private:
+    void reserve(std::size_t capacity);
+    void release() noexcept;
+
+    std::unique_ptr<char[]> buffer_;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+};
+
+// Overwrites a string's bytes with zeros (for argv copies and similar that CLI11 hands us).
+void wipe(std::string& text) noexcept;
+
+}  // namespace mqpasswd

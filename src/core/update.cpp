@@ -1,0 +1,103 @@
+// The write path of DESIGN §6. Every check runs before the first byte is written, so a refusal
+// always leaves the file exactly as it was.
+#include "core/update.hpp"
+
+#include "core/atomic_write.hpp"
+#include "core/error.hpp"
+#include "core/file_lock.hpp"
+
+#include <openssl/crypto.h>
+
+namespace mqpasswd {
+namespace {
+
+void refuse_malformed(const PwFile& file, const std::string& path) {
+    const auto problems = file.malformed_lines();
+    if (!problems.empty()) {
+        throw Error(ExitCode::failure,
+                    problems.front().message + " (fix the line, or use --force to keep it as it is and go on)", path,
+                    problems.front().line);
+    }
+}
+
+void refuse_duplicates(const PwFile& file, const std::string& path) {
+    const auto duplicates = file.duplicate_users();
+    if (!duplicates.empty()) {
+        throw Error(ExitCode::failure,
+                    duplicates.front().message + " (a 2.1 broker refuses the whole file; delete one of them)", path,
+                    duplicates.front().line);
+    }
+}
+
+// Wipes the file's old bytes on every path: plain-text lines in it are passwords.
+struct WipeOnExit {
+    std::string& text;
+    ~WipeOnExit() { OPENSSL_cleanse(text.data(), text.size()); }
+};
+
+}  // namespace
+
+std::vector<DiffStep> masked_changes(const PwFile& before, const PwFile& after) {
+    std::vector<DiffStep> steps;
+    const auto& old_lines = before.lines();
+    std::size_t next_old = 0;  // index of the first original line not yet placed
+    const auto remove_until = [&](std::size_t source_line) {
+        for (; next_old < old_lines.size() && old_lines[next_old].source_line < source_line; ++next_old) {
+            steps.push_back({DiffOp::remove, masked_text(old_lines[next_old])});
+        }
+    };
+    for (const auto& line : after.lines()) {
+        if (line.source_line == 0) {
+            steps.push_back({DiffOp::add, masked_text(line)});
+            continue;
+        }
+        remove_until(line.source_line);
+        const PwLine& old_line = old_lines[next_old++];
+        if (old_line.text == line.text) {
+            steps.push_back({DiffOp::keep, masked_text(line)});
+        } else {
+            steps.push_back({DiffOp::remove, masked_text(old_line)});
+            steps.push_back({DiffOp::add, masked_text(line)});
+        }
+    }
+    remove_until(static_cast<std::size_t>(-1));
+    return steps;
+}
+
+UpdateResult update_password_file(const std::string& path, const UpdateOptions& options, const Edit& edit) {
+    const auto [directory, name] = split_path(path);
+    const DirectoryLock lock(directory);
+    FileSnapshot snapshot = read_file_at(lock.fd(), name, path);
+    const WipeOnExit wipe_old{snapshot.content};
+    if (!snapshot.exists && !options.create) {
+        throw Error(ExitCode::failure, "no such file (use --create to create it)", path);
+    }
+    PwFile file = PwFile::parse(snapshot.content);
+    if (!options.force) {
+        refuse_malformed(file, path);
+    }
+    UpdateResult result;
+    const PwFile original = options.dry_run ? file : PwFile();
+    try {
+        result.report = edit(file);
+    } catch (Error& error) {
+        throw Error(error.code(), error.message(), path, error.line());
+    }
+    refuse_duplicates(file, path);
+    std::string content = file.serialise();
+    const WipeOnExit wipe_new{content};
+    if (options.dry_run) {
+        result.masked_changes = masked_changes(original, file);
+        return result;
+    }
+    if (content == snapshot.content && snapshot.exists) {
+        return result;
+    }
+    const FileOwnership ownership = snapshot.exists ? snapshot.ownership : new_file_ownership(options.new_owner);
+    atomic_replace(lock.fd(), name, content, ownership, path);
+    result.written = true;
+    result.created = !snapshot.exists;
+    return result;
+}
+
+}  // namespace mqpasswd
