@@ -1,0 +1,114 @@
+// In-process parser tests: argument vectors straight into the parser, no process started.
+#include "cli/command_line.hpp"
+
+#include "core/error.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mqpasswd;
+using namespace mqpasswd::cli;
+
+namespace {
+
+Options parse(std::vector<std::string> args) { return parse_command_line(std::move(args)).options; }
+
+std::string usage_error(std::vector<std::string> args) {
+    try {
+        (void)parse_command_line(std::move(args));
+    } catch (const Error& error) {
+        CHECK(error.code() == ExitCode::usage);
+        return error.message();
+    }
+    FAIL("expected a usage error");
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("set takes the file, then the user; add is an alias", "[command_line]") {
+    const Options options = parse({"set", "pw", "alice", "--stdin"});
+    CHECK(options.command == Command::set);
+    CHECK(options.pwfile == "pw");
+    CHECK(options.users == std::vector<std::string>{"alice"});
+    CHECK(options.password_source.kind == PasswordSourceKind::stdin_line);
+    CHECK(parse({"add", "pw", "bob", "--stdin"}).command == Command::set);
+}
+
+TEST_CASE("global options go before or after the command", "[command_line]") {
+    const Options before = parse({"--json", "--dry-run", "--hash", "sha512", "set", "pw", "u", "--stdin"});
+    const Options after = parse({"set", "pw", "u", "--stdin", "--json", "--dry-run", "--hash", "sha512"});
+    for (const Options& options : {before, after}) {
+        CHECK(options.json);
+        CHECK(options.dry_run);
+        CHECK(options.hash == "sha512");
+    }
+    const Options more = parse({"set", "pw", "u", "--stdin", "--create", "-q", "--iterations", "5000",
+                                "--broker-version", "2.1", "--owner", "mosquitto", "--group", "mosquitto"});
+    CHECK(more.create);
+    CHECK(more.quiet);
+    CHECK(more.iterations == 5000);
+    CHECK(more.broker_version == "2.1");
+    CHECK(more.new_owner.owner == "mosquitto");
+}
+
+TEST_CASE("every password source, each alone", "[command_line]") {
+    CHECK(parse({"set", "pw", "u"}).password_source.kind == PasswordSourceKind::prompt);
+    CHECK(parse({"set", "pw", "u", "--password-fd", "3"}).password_source.fd == 3);
+    CHECK(parse({"set", "pw", "u", "--password-env", "PW"}).password_source.name == "PW");
+    CHECK(parse({"set", "pw", "u", "--password-file", "/run/s"}).password_source.name == "/run/s");
+    const Options batch = parse({"set", "-b", "pw", "u", "hunter2"});
+    CHECK(batch.password_source.kind == PasswordSourceKind::argument);
+    CHECK(batch.password_argument == "hunter2");
+    CHECK(parse({"verify", "pw", "u", "-b", "x"}).password_source.kind == PasswordSourceKind::argument);
+}
+
+TEST_CASE("--generate takes its length only with '=' so it never swallows the file", "[command_line]") {
+    const Options plain = parse({"set", "--generate", "pw", "u"});
+    CHECK(plain.password_source.kind == PasswordSourceKind::generate);
+    CHECK(plain.password_source.length == 20);
+    CHECK(plain.pwfile == "pw");
+    CHECK(parse({"set", "pw", "u", "--generate=32"}).password_source.length == 32);
+    CHECK_FALSE(usage_error({"verify", "pw", "u", "--generate"}).empty());
+}
+
+TEST_CASE("two sources, or -b without its password, are usage errors", "[command_line]") {
+    CHECK(usage_error({"set", "pw", "u", "--stdin", "--password-env", "X"}) ==
+          "the password is given twice (--stdin and --password-env); give exactly one source");
+    CHECK(usage_error({"set", "-b", "pw", "u", "x", "--stdin"}) ==
+          "the password is given twice (-b and --stdin); give exactly one source");
+    CHECK(usage_error({"set", "pw", "u", "x"}) == "a password argument needs -b (better: --stdin or a prompt)");
+    CHECK(usage_error({"set", "-b", "pw", "u"}) == "-b needs the password as the last argument");
+}
+
+TEST_CASE("delete takes several users; list and upgrade just the file", "[command_line]") {
+    const Options remove = parse({"delete", "pw", "a", "b", "c", "--missing-ok"});
+    CHECK(remove.command == Command::remove);
+    CHECK(remove.users == std::vector<std::string>{"a", "b", "c"});
+    CHECK(remove.missing_ok);
+    CHECK(parse({"list", "pw"}).command == Command::list);
+    CHECK(parse({"upgrade", "pw"}).command == Command::upgrade);
+}
+
+TEST_CASE("bad command lines are usage errors", "[command_line]") {
+    CHECK_FALSE(usage_error({}).empty());
+    CHECK_FALSE(usage_error({"frobnicate", "pw"}).empty());
+    CHECK_FALSE(usage_error({"set", "pw"}).empty());
+    CHECK_FALSE(usage_error({"delete", "pw"}).empty());
+    CHECK_FALSE(usage_error({"list", "pw", "extra"}).empty());
+    CHECK_FALSE(usage_error({"set", "pw", "u", "--iterations", "abc"}).empty());
+    CHECK(usage_error({"set", "pw", "u", "--stdin", "--iterations", "0"}) == "--iterations must be from 1 to 2147483647");
+    CHECK(usage_error({"set", "pw", "u", "--stdin", "--iterations", "-5"}) == "--iterations must be from 1 to 2147483647");
+    CHECK(usage_error({"set", "pw", "u", "--password-fd", "-1"}) == "--password-fd must be a file descriptor number");
+}
+
+TEST_CASE("--help and --version return text instead of options", "[command_line]") {
+    const auto help = parse_command_line({"--help"}).help;
+    REQUIRE(help);
+    CHECK(help->find("upgrade") != std::string::npos);
+    const auto set_help = parse_command_line({"set", "--help"}).help;
+    REQUIRE(set_help);
+    CHECK(set_help->find("--password-env") != std::string::npos);
+    const auto version = parse_command_line({"--version"}).help;
+    REQUIRE(version);
+    CHECK(version->rfind("mqpasswd ", 0) == 0);
+}

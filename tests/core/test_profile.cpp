@@ -1,0 +1,65 @@
+#include "core/profile.hpp"
+
+#include "core/error.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mqpasswd;
+
+namespace {
+HashInfo info(HashKind kind, std::size_t salt, std::uint32_t iterations = 1000) {
+    HashInfo result;
+    result.kind = kind;
+    result.salt_length = salt;
+    result.iterations = iterations;
+    return result;
+}
+}  // namespace
+
+TEST_CASE("the 2.0 profile writes what a 2.0 broker reads", "[profile]") {
+    const HashSpec spec = target_spec(BrokerVersion::v2_0, {});
+    CHECK(spec.algorithm == Algorithm::sha512_pbkdf2);
+    CHECK(spec.salt_length == 12);
+    CHECK(spec.iterations == 1000);
+    CHECK(target_spec(BrokerVersion::v2_0, {Algorithm::sha512, {}}).salt_length == 12);
+    CHECK_THROWS_AS(target_spec(BrokerVersion::v2_0, {Algorithm::argon2id, {}}), Error);
+}
+
+TEST_CASE("the 2.1 profile writes 64-byte salts and allows argon2id", "[profile]") {
+    CHECK(target_spec(BrokerVersion::v2_1, {}).salt_length == 64);
+    const HashSpec argon = target_spec(BrokerVersion::v2_1, {Algorithm::argon2id, {}});
+    CHECK(argon.algorithm == Algorithm::argon2id);
+    CHECK(argon.argon2.memory_kib == 47104);
+    CHECK(target_spec(BrokerVersion::v2_1, {{}, 210000}).iterations == 210000);
+}
+
+TEST_CASE("--iterations goes only with sha512-pbkdf2", "[profile]") {
+    try {
+        (void)target_spec(BrokerVersion::v2_1, {Algorithm::sha512, 5000});
+        FAIL("expected an error");
+    } catch (const Error& error) {
+        CHECK(error.code() == ExitCode::usage);
+        CHECK(error.message() == "--iterations applies only to --hash sha512-pbkdf2");
+    }
+}
+
+TEST_CASE("readable_by follows the brokers' salt rules", "[profile]") {
+    CHECK(readable_by(info(HashKind::sha512_pbkdf2, 12), BrokerVersion::v2_0));
+    CHECK_FALSE(readable_by(info(HashKind::sha512_pbkdf2, 64), BrokerVersion::v2_0));
+    CHECK(readable_by(info(HashKind::sha512_pbkdf2, 64), BrokerVersion::v2_1));
+    CHECK_FALSE(readable_by(info(HashKind::sha512, 64), BrokerVersion::v2_0));
+    CHECK_FALSE(readable_by(info(HashKind::argon2id, 64), BrokerVersion::v2_0));
+    CHECK(readable_by(info(HashKind::argon2id, 64), BrokerVersion::v2_1));
+    CHECK_FALSE(readable_by(info(HashKind::plain_text, 0), BrokerVersion::v2_1));
+}
+
+TEST_CASE("meets_target keeps a good-enough hash and flags weaker or unreadable ones", "[profile]") {
+    const HashSpec target20 = target_spec(BrokerVersion::v2_0, {});
+    CHECK(meets_target(info(HashKind::sha512_pbkdf2, 12, 1000), target20, BrokerVersion::v2_0));
+    CHECK(meets_target(info(HashKind::sha512_pbkdf2, 12, 5000), target20, BrokerVersion::v2_0));
+    CHECK_FALSE(meets_target(info(HashKind::sha512_pbkdf2, 12, 101), target20, BrokerVersion::v2_0));
+    CHECK_FALSE(meets_target(info(HashKind::sha512_pbkdf2, 64, 1000), target20, BrokerVersion::v2_0));
+    CHECK_FALSE(meets_target(info(HashKind::sha512, 12), target20, BrokerVersion::v2_0));
+    const HashSpec target21 = target_spec(BrokerVersion::v2_1, {});
+    CHECK(meets_target(info(HashKind::sha512_pbkdf2, 12, 1000), target21, BrokerVersion::v2_1));
+}

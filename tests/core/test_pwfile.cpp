@@ -1,0 +1,127 @@
+#include "core/pwfile.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mqpasswd;
+
+namespace {
+
+const std::string h1 =
+    "$7$101$AAECAwQFBgcICQoL$Xr99N9ym9ys8TWxis5ajETJq6EVYzmc6nb8t3pUYnPBbCAbICS4xejTltonXWCtJNBvA+By+TXUqU6qCblO00w==";
+const std::string h2 =
+    "$6$AAECAwQFBgcICQoL$JqsxEv/ucyxjA5DKsQ+Y8CDWaQDNQI9FpAkmfwAqWfwZLk/JEGgM0EpylrJHAZKKyFQjJeZ3nFaHjPzOzPPmPw==";
+
+}  // namespace
+
+TEST_CASE("a file with comments, blanks, CRLF, padding and unknown formats round-trips byte for byte",
+          "[pwfile]") {
+    const std::string content = "# staff accounts\n"
+                                "\n"
+                                "alice:" + h1 + "\n"
+                                "   \t\n"
+                                "bob:" + h2 + "\r\n"
+                                " carol : " + h1 + " \n"
+                                "dave:$5$rounds=5000$unknown$format\n"
+                                "erin:plaintext\n"
+                                "#frank:" + h1 + "\n"
+                                "  # not a comment:plain\n"
+                                "garbage without colon\n"
+                                "last:" + h2;  // no final newline
+    const PwFile file = PwFile::parse(content);
+    CHECK(file.serialise() == content);
+    REQUIRE(file.lines().size() == 12);
+    CHECK(file.lines()[0].kind == LineKind::comment);
+    CHECK(file.lines()[1].kind == LineKind::blank);
+    CHECK(file.lines()[2].kind == LineKind::entry);
+    CHECK(file.lines()[3].kind == LineKind::blank);
+    CHECK(file.lines()[4].eol == "\r\n");
+    CHECK(file.lines()[4].hash == h2);
+    CHECK(file.lines()[5].username == "carol");  // the broker trims both fields
+    CHECK(file.lines()[5].hash == h1);
+    CHECK(file.lines()[6].kind == LineKind::entry);  // unknown format: kept, not malformed
+    CHECK(file.lines()[7].kind == LineKind::entry);  // plain text: recognised
+    CHECK(file.lines()[8].kind == LineKind::comment);
+    CHECK(file.lines()[9].username == "# not a comment");  // '#' counts only as the first byte
+    CHECK(file.lines()[10].kind == LineKind::malformed);
+    CHECK(file.lines()[11].eol.empty());
+    CHECK(file.lines()[11].source_line == 12);
+}
+
+TEST_CASE("malformed lines say why and keep the user where one can be told", "[pwfile]") {
+    const auto line = [](const std::string& text) { return classify_line(text, "\n", 7); };
+    CHECK(line("alice").problem == "no ':' between username and password hash");
+    CHECK(line(":" + h1).problem == "missing username before ':'");
+    CHECK(line("   :" + h1).problem == "missing username before ':'");
+    CHECK(line("alice:").problem == "missing password hash after ':'");
+    CHECK(line("alice:   ").username == "alice");
+    CHECK(line("alice:" + h1 + ":extra").problem.find("unexpected ':'") == 0);
+    CHECK(line(std::string("al\0ice:x", 8)).problem == "NUL byte in line");
+    CHECK(line("alice:$7$0$AAECAwQFBgcICQoL$AAAA").problem.find("undecodable $7$ hash: iteration") == 0);
+    CHECK(line("alice:$7$0$AAECAwQFBgcICQoL$AAAA").username == "alice");
+    CHECK(line(std::string(65536, 'u') + ":" + h1).problem == "username is longer than 65535 bytes");
+    CHECK(line("alice:" + std::string(65536, 'p')).problem == "password hash is longer than 65535 bytes");
+    for (const std::string text : {"alice", ":x", "alice:"}) {
+        CHECK(line(text).kind == LineKind::malformed);
+    }
+}
+
+TEST_CASE("set replaces in place, keeps the line ending and touches nothing else", "[pwfile]") {
+    const std::string content = "# c\r\nalice:" + h1 + "\r\n  bob  :" + h2 + "\nzed:x\n";
+    PwFile file = PwFile::parse(content);
+    file.set("bob", "NEW");
+    CHECK(file.serialise() == "# c\r\nalice:" + h1 + "\r\nbob:NEW\nzed:x\n");
+    file.set("alice", "A");
+    CHECK(file.serialise() == "# c\r\nalice:A\r\nbob:NEW\nzed:x\n");
+}
+
+TEST_CASE("set appends a new user and never merges it into an unterminated last line", "[pwfile]") {
+    PwFile file = PwFile::parse("alice:" + h1);
+    file.set("bob", h2);
+    CHECK(file.serialise() == "alice:" + h1 + "\nbob:" + h2 + "\n");
+    PwFile crlf = PwFile::parse("alice:" + h1 + "\r\n");
+    crlf.set("bob", "x");
+    CHECK(crlf.serialise() == "alice:" + h1 + "\r\nbob:x\r\n");
+    PwFile empty = PwFile::parse("");
+    empty.set("bob", "x");
+    CHECK(empty.serialise() == "bob:x\n");
+}
+
+TEST_CASE("set on a duplicated user keeps the first line and drops the rest", "[pwfile]") {
+    PwFile file = PwFile::parse("a:x\nb:y\na:z\nc:w\na:v\n");
+    CHECK(file.duplicate_users().size() == 2);
+    file.set("a", "N");
+    CHECK(file.serialise() == "a:N\nb:y\nc:w\n");
+    CHECK(file.duplicate_users().empty());
+}
+
+TEST_CASE("remove drops every line of the user, malformed ones included", "[pwfile]") {
+    PwFile file = PwFile::parse("a:x\n# a\nb:y\na:\nc:w\n");
+    CHECK(file.remove("a") == 2);
+    CHECK(file.serialise() == "# a\nb:y\nc:w\n");
+    CHECK(file.remove("nobody") == 0);
+}
+
+TEST_CASE("duplicates are reported at the later line, naming the first", "[pwfile]") {
+    const PwFile file = PwFile::parse("a:x\nb:y\n a :z\n");
+    const auto duplicates = file.duplicate_users();
+    REQUIRE(duplicates.size() == 1);
+    CHECK(duplicates[0].line == 3);
+    CHECK(duplicates[0].message == "duplicate user 'a' (first at line 1)");
+    CHECK(duplicates[0].username == "a");
+}
+
+TEST_CASE("usernames match exactly and case-sensitively after trimming", "[pwfile]") {
+    const PwFile file = PwFile::parse("Alice:x\n bob :y\n");
+    CHECK(file.find("alice") == PwFile::npos);
+    CHECK(file.find("Alice") == 0);
+    CHECK(file.find("bob") == 1);
+    CHECK(file.find(" bob ") == PwFile::npos);
+}
+
+TEST_CASE("masked text never shows a hash or a plain-text password", "[pwfile]") {
+    const PwFile file = PwFile::parse("alice:" + h1 + "\nbob:hunter2\n# note\nbroken\n");
+    CHECK(masked_text(file.lines()[0]) == "alice:$7$********");
+    CHECK(masked_text(file.lines()[1]) == "bob:********");
+    CHECK(masked_text(file.lines()[2]) == "# note");
+    CHECK(masked_text(file.lines()[3]) == "<malformed line>");
+}
