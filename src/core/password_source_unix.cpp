@@ -83,8 +83,9 @@ Secret prompt_once(int tty_out, std::string_view prompt) {
     const TerminalGuard guard(STDIN_FILENO, saved);
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    write_text(tty_out, prompt);
+    // Echo goes off before the prompt appears: whoever sees the prompt may type at once.
     ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    write_text(tty_out, prompt);
     Secret password;
     bool got = false;
     try {

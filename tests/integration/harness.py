@@ -1,0 +1,182 @@
+"""A small harness for mqpasswd's integration tests: cases, temp dirs, running the tool, a real broker.
+
+Each test file calls run_cases() at the end; it prints one line per case and a closing
+'N passed, M failed' line, and exits non-zero when anything failed.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+MQPASSWD = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "mqpasswd"
+_cases = []
+
+
+def case(function):
+    _cases.append(function)
+    return function
+
+
+def run_cases():
+    only = sys.argv[2] if len(sys.argv) > 2 else None
+    passed = failed = 0
+    for function in _cases:
+        if only and only not in function.__name__:
+            continue
+        started = time.monotonic()
+        try:
+            function()
+            passed += 1
+            print(f"ok   {function.__name__} ({time.monotonic() - started:.2f}s)", flush=True)
+        except Exception:  # noqa: BLE001 - every failure is reported, none stops the run
+            failed += 1
+            print(f"FAIL {function.__name__}", flush=True)
+            traceback.print_exc()
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed or not passed else 0)
+
+
+class Result:
+    def __init__(self, completed):
+        self.code = completed.returncode
+        self.out = completed.stdout
+        self.err = completed.stderr
+
+    def __repr__(self):
+        return f"Result(code={self.code}, out={self.out!r}, err={self.err!r})"
+
+
+def run(args, stdin=None, env=None, program=None, cwd=None, timeout=60, pass_fds=()):
+    """Runs mqpasswd (or `program`) with text I/O; stdin is closed when not given."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    completed = subprocess.run(
+        [program or MQPASSWD] + list(args),
+        input=stdin if stdin is not None else "",
+        capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout, pass_fds=pass_fds)
+    return Result(completed)
+
+
+def check(condition, message="check failed"):
+    if not condition:
+        raise AssertionError(message)
+
+
+def check_equal(actual, expected, what="value"):
+    if actual != expected:
+        raise AssertionError(f"{what}: expected {expected!r}, got {actual!r}")
+
+
+def check_error(result, code, message_part, what=""):
+    """A failure: the exit code, exactly one line on stderr containing message_part, nothing on stdout."""
+    check_equal(result.code, code, f"exit code {what} {result!r}")
+    lines = result.err.splitlines()
+    check_equal(len(lines), 1, f"stderr lines {what} {result.err!r}")
+    check(message_part in lines[0], f"{message_part!r} not in {lines[0]!r} {what}")
+    check(lines[0].startswith("mqpasswd: "), f"error prefix {lines[0]!r}")
+    check_equal(result.out, "", f"stdout of a failure {what}")
+
+
+class TempDir:
+    """A private directory, world-searchable so that a broker running as 'mosquitto' can read in it."""
+
+    def __init__(self):
+        self.path = tempfile.mkdtemp(prefix="mqpasswd-it-")
+        os.chmod(self.path, 0o755)
+
+    def file(self, name):
+        return os.path.join(self.path, name)
+
+    def write(self, name, content, mode=0o644):
+        path = self.file(name)
+        with open(path, "wb") as handle:
+            handle.write(content.encode() if isinstance(content, str) else content)
+        os.chmod(path, mode)
+        return path
+
+    def read(self, name):
+        with open(self.file(name), "rb") as handle:
+            return handle.read().decode()
+
+    def entries(self):
+        return sorted(os.listdir(self.path))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Broker:
+    """A real mosquitto on 127.0.0.1 and a free high port, stopped by PID when the block ends."""
+
+    def __init__(self, directory, password_file, extra_config=""):
+        self.directory = directory
+        self.port = free_port()
+        self.config = os.path.join(directory, "mosquitto.conf")
+        self.log = os.path.join(directory, "broker.log")
+        with open(self.config, "w") as handle:
+            handle.write(f"listener {self.port} 127.0.0.1\n"
+                         "allow_anonymous false\n"
+                         f"password_file {password_file}\n"
+                         "persistence false\n"
+                         f"{extra_config}")
+        self.process = None
+
+    def __enter__(self):
+        self.log_handle = open(self.log, "w")
+        self.process = subprocess.Popen([shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", self.config],
+                                        stdout=self.log_handle, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"broker exited: {self.log_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"broker did not listen: {self.log_text()}")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log_handle.close()
+
+    def log_text(self):
+        with open(self.log) as handle:
+            return handle.read()
+
+    def publish(self, user, password):
+        """mosquitto_pub as that user: (exit code, stderr)."""
+        completed = subprocess.run(
+            ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(self.port), "-u", user, "-P", password,
+             "-t", "mqpasswd/test", "-m", "hello", "-q", "1"],
+            capture_output=True, text=True, timeout=20)
+        return completed.returncode, completed.stderr
+
+    def check_accepts(self, user, password):
+        code, err = self.publish(user, password)
+        check_equal(code, 0, f"publish as {user!r} ({err.strip()}; log: {self.log_text()[-500:]})")
+
+    def check_refuses(self, user, password):
+        code, err = self.publish(user, password)
+        check(code != 0, f"the broker accepted {user!r} with a wrong password")
+        check("not authorised" in err, f"expected 'not authorised', got {err!r}")
