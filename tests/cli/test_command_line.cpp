@@ -62,7 +62,7 @@ TEST_CASE("every password source, each alone", "[command_line]") {
     CHECK(parse({"verify", "pw", "u", "-b", "x"}).password_source.kind == PasswordSourceKind::argument);
 }
 
-TEST_CASE("--generate takes its length only with '=' so it never swallows the file", "[command_line]") {
+TEST_CASE("the generate flag takes its length only with '=' so it never swallows the file", "[command_line]") {
     const Options plain = parse({"set", "--generate", "pw", "u"});
     CHECK(plain.password_source.kind == PasswordSourceKind::generate);
     CHECK(plain.password_source.length == 20);
@@ -101,7 +101,7 @@ TEST_CASE("bad command lines are usage errors", "[command_line]") {
     CHECK(usage_error({"set", "pw", "u", "--password-fd", "-1"}) == "--password-fd must be a file descriptor number");
 }
 
-TEST_CASE("--help and --version return text instead of options", "[command_line]") {
+TEST_CASE("help and version return text instead of options", "[command_line]") {
     const auto help = parse_command_line({"--help"}).help;
     REQUIRE(help);
     CHECK(help->find("upgrade") != std::string::npos);

@@ -33,7 +33,7 @@ TEST_CASE("the 2.1 profile writes 64-byte salts and allows argon2id", "[profile]
     CHECK(target_spec(BrokerVersion::v2_1, {{}, 210000}).iterations == 210000);
 }
 
-TEST_CASE("--iterations goes only with sha512-pbkdf2", "[profile]") {
+TEST_CASE("the iterations option goes only with sha512-pbkdf2", "[profile]") {
     try {
         (void)target_spec(BrokerVersion::v2_1, {Algorithm::sha512, 5000});
         FAIL("expected an error");
