@@ -121,6 +121,11 @@ void check_writable_target(const std::string& path, bool create) {
     if (::faccessat(AT_FDCWD, directory.c_str(), W_OK | X_OK, AT_EACCESS) != 0) {
         throw system_error(path, "cannot write to the directory " + directory, errno);
     }
+    // The rename needs only the directory; but a read-only file still says "do not change me",
+    // as it does to mosquitto_passwd, and is respected as such.
+    if (S_ISREG(info.st_mode) && ::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) != 0) {
+        throw system_error(path, "cannot write", errno);
+    }
 }
 
 }  // namespace mqpasswd

@@ -65,6 +65,7 @@ std::vector<DiffStep> masked_changes(const PwFile& before, const PwFile& after) 
 }
 
 UpdateResult update_password_file(const std::string& path, const UpdateOptions& options, const Edit& edit) {
+    check_writable_target(path, options.create);
     const auto [directory, name] = split_path(path);
     const DirectoryLock lock(directory);
     FileSnapshot snapshot = read_file_at(lock.fd(), name, path);

@@ -175,7 +175,7 @@ TEST_CASE("a missing directory is a clear error", "[update]") {
     UpdateOptions options;
     options.create = true;
     CHECK(failure_code([&] { (void)update_password_file(path, options, add("a")); }, message) == ExitCode::failure);
-    CHECK(message == dir.file("nodir") + ": cannot open directory: No such file or directory");
+    CHECK(message == path + ": cannot write to the directory " + dir.file("nodir") + ": No such file or directory");
 }
 
 TEST_CASE("an unwritable directory fails before anything is written", "[update]") {

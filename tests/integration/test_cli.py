@@ -252,6 +252,34 @@ def unreadable_files_and_unwritable_directories_are_clear_errors():
                     f"{pwfile}: cannot write to the directory {directory.path}: Permission denied")
         check_error(as_nobody(["delete", pwfile, "alice"]), 1, "Permission denied")
         check_equal(run(["verify", pwfile, "alice", "--stdin"], stdin="secret\n").code, 0, "file intact")
+        # A read-only file in a writable directory: replacing it would be possible, but the mode
+        # says "do not change me", as it does to mosquitto_passwd.
+        nobody = pwd.getpwnam("nobody")
+        os.chown(directory.path, nobody.pw_uid, nobody.pw_gid)
+        os.chown(pwfile, nobody.pw_uid, nobody.pw_gid)
+        os.chmod(pwfile, 0o444)
+        check_error(as_nobody(["set", pwfile, "bob", "--stdin"], "pw\n"), 1, f"{pwfile}: cannot write: Permission denied")
+        check_error(as_nobody(["delete", pwfile, "alice"]), 1, f"{pwfile}: cannot write: Permission denied")
+        os.chmod(pwfile, 0o644)
+        check_equal(as_nobody(["set", pwfile, "bob", "--stdin", "-q"], "pw\n").code, 0, "writable again")
+
+
+@case
+def concurrent_writers_lose_no_update():
+    with TempDir() as directory:
+        pwfile = new_file(directory)
+        writers = []
+        for writer in range(8):
+            script = "; ".join(
+                f'echo pw{writer}-{n} | "{MQPASSWD}" set "{pwfile}" w{writer}u{n} --stdin -q' for n in range(15))
+            writers.append(subprocess.Popen(["sh", "-c", f"set -e; {script}"]))
+        for process in writers:
+            check_equal(process.wait(timeout=120), 0, "a writer failed")
+        users = [line.split(":")[0] for line in directory.read("pw").splitlines()]
+        expected = ["alice"] + [f"w{w}u{n}" for w in range(8) for n in range(15)]
+        check_equal(sorted(users), sorted(expected), "every user present once")
+        check_equal(run(["verify", pwfile, "w3u7", "--stdin"], stdin="pw3-7\n").code, 0, "a late writer's hash")
+        check_equal(directory.entries(), ["pw"], "no temp files")
 
 
 @case
