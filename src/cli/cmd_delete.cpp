@@ -10,7 +10,7 @@ int run_delete(const Options& options) {
     const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
         return remove_users(file, options.users, options.missing_ok);
     });
-    print_update(options, UpdateSummary{result, {}, {}, nullptr});
+    print_update(options, UpdateSummary{result, nullptr, nullptr});
     return 0;
 }
 

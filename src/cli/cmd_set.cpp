@@ -15,7 +15,7 @@ int run_set(Options& options) {
     if (const auto problem = username_problem(user)) {
         throw Error(ExitCode::usage, *problem + ": '" + printable(user) + "'");
     }
-    const Target target = resolve_target(options);
+    const WriteTarget target = resolve_target(options);
     check_writable_target(options.pwfile, options.create);
     if (options.create) {
         [[maybe_unused]] const auto checked = new_file_ownership(options.new_owner);  // unknown accounts fail now
@@ -23,11 +23,9 @@ int run_set(Options& options) {
     const bool generated = options.password_source.kind == PasswordSourceKind::generate;
     const Secret password = obtain_password(options, true);
     const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
-        return set_user(file, user, password, target.spec, target.profile.version);
+        return set_user(file, user, password, target.spec, target.broker);
     });
-    UpdateSummary summary{result, describe_spec(target.spec) + "; for " + target.profile.reason,
-                          target_json(target), generated ? &password : nullptr};
-    print_update(options, summary);
+    print_update(options, UpdateSummary{result, &target, generated ? &password : nullptr});
     return 0;
 }
 

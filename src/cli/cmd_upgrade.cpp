@@ -8,12 +8,11 @@
 namespace mqpasswd::cli {
 
 int run_upgrade(const Options& options) {
-    const Target target = resolve_target(options);
+    const WriteTarget target = resolve_target(options);
     const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
         return upgrade_plain_text(file, target.spec);
     });
-    print_update(options, UpdateSummary{result, describe_spec(target.spec) + "; for " + target.profile.reason,
-                                        target_json(target), nullptr});
+    print_update(options, UpdateSummary{result, &target, nullptr});
     return 0;
 }
 

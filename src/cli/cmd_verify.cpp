@@ -18,7 +18,7 @@ int run_verify(Options& options) {
                     line.source_line);
     }
     const Secret password = obtain_password(options, false);
-    const VerifyResult result = verify_user(file, options.pwfile, user, password);
+    const VerifyResult result = verify_line(line, password);
     if (result.verification == Verification::unverifiable) {
         throw Error(ExitCode::failure, "the hash of user '" + user + "' cannot be verified here", options.pwfile,
                     result.line);

@@ -114,16 +114,9 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     Options& options = parsed.options;
     PasswordFlags flags;
     std::string user;
-    std::optional<std::string> password;
-    // CLI11 hands the -b password over as a std::string; ours is wiped on every way out.
-    struct WipeOnExit {
-        std::optional<std::string>& text;
-        ~WipeOnExit() {
-            if (text) {
-                wipe(*text);
-            }
-        }
-    } wipe_password{password};
+    std::string password;
+    const WipeOnExit wipe_password(password);  // CLI11 hands the -b password over as a std::string
+    std::vector<CLI::Option*> password_options;
 
     CLI::App app{"Manage Mosquitto password files, safely.", "mqpasswd"};
     app.require_subcommand(1);
@@ -141,7 +134,7 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     }
     for (CLI::App* command : {set, verify}) {
         command->add_option("USER", user, "The username")->required();
-        command->add_option("PASSWORD", password, "The password (only with -b)");
+        password_options.push_back(command->add_option("PASSWORD", password, "The password (only with -b)"));
         add_password_options(*command, flags, command == set);
     }
     remove->add_option("USER", options.users, "Usernames to remove")->required();
@@ -174,10 +167,10 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     if (!user.empty() || options.command == Command::set || options.command == Command::verify) {
         options.users = {user};
     }
-    options.password_source = choose_source(flags, password.has_value());
-    if (password) {
-        options.password_argument = *password;
-    }
+    const bool has_password = std::any_of(password_options.begin(), password_options.end(),
+                                          [](const CLI::Option* option) { return option->count() > 0; });
+    options.password_source = choose_source(flags, has_password);
+    options.password_argument = password;
     check_values(options);
     return parsed;
 }

@@ -1,7 +1,6 @@
 // Steps several commands share: choosing the hash to write, reading the password.
 #include "cli/commands.hpp"
 
-#include "cli/json.hpp"
 #include "cli/output.hpp"
 #include "core/error.hpp"
 #include "core/password_source.hpp"
@@ -9,7 +8,7 @@
 
 namespace mqpasswd::cli {
 
-Target resolve_target(const Options& options) {
+WriteTarget resolve_target(const Options& options) {
     HashRequest request;
     if (!options.hash.empty()) {
         request.algorithm = algorithm_from_name(options.hash);
@@ -21,22 +20,8 @@ Target resolve_target(const Options& options) {
     if (options.iterations) {
         request.iterations = static_cast<std::uint32_t>(*options.iterations);
     }
-    Target target;
-    target.profile = resolve_profile(options.broker_version);
-    target.spec = target_spec(target.profile.version, request);
-    return target;
-}
-
-std::string target_json(const Target& target) {
-    JsonObject object;
-    object.field("algorithm", algorithm_name(target.spec.algorithm));
-    if (target.spec.algorithm == Algorithm::sha512_pbkdf2) {
-        object.field("iterations", static_cast<unsigned long long>(target.spec.iterations));
-    }
-    object.field("salt_length", static_cast<unsigned long long>(target.spec.salt_length));
-    object.field("broker_version", broker_version_name(target.profile.version));
-    object.field("broker_version_reason", target.profile.reason);
-    return object.str();
+    const ResolvedProfile profile = resolve_profile(options.broker_version);
+    return WriteTarget{target_spec(profile.version, request), profile.version, profile.reason};
 }
 
 UpdateOptions update_options(const Options& options) {

@@ -3,6 +3,7 @@
 
 #include "broker/broker_version.hpp"
 #include "cli/options.hpp"
+#include "cli/output.hpp"
 #include "core/secret.hpp"
 #include "core/update.hpp"
 
@@ -17,12 +18,7 @@ namespace mqpasswd::cli {
 [[nodiscard]] int run_command(Options& options);
 
 // Shared by the commands (command_support.cpp).
-struct Target {
-    ResolvedProfile profile;
-    HashSpec spec;
-};
-[[nodiscard]] Target resolve_target(const Options& options);
-[[nodiscard]] std::string target_json(const Target& target);
+[[nodiscard]] WriteTarget resolve_target(const Options& options);
 [[nodiscard]] UpdateOptions update_options(const Options& options);
 // Reads the password from the chosen source (wiping the -b argument) and validates it.
 [[nodiscard]] Secret obtain_password(Options& options, bool confirm);

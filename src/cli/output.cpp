@@ -12,7 +12,19 @@
 namespace mqpasswd::cli {
 namespace {
 
-std::string hash_fields_json(const HashInfo& info) {
+// The spec as the HashInfo it will produce, so specs and stored hashes print alike.
+HashInfo info_of(const HashSpec& spec) {
+    HashInfo info;
+    info.kind = spec.algorithm == Algorithm::sha512          ? HashKind::sha512
+                : spec.algorithm == Algorithm::sha512_pbkdf2 ? HashKind::sha512_pbkdf2
+                                                             : HashKind::argon2id;
+    info.iterations = spec.iterations;
+    info.salt_length = spec.salt_length;
+    info.argon2 = spec.argon2;
+    return info;
+}
+
+JsonObject hash_fields(const HashInfo& info) {
     JsonObject object;
     object.field("algorithm", kind_name(info.kind));
     if (info.kind == HashKind::sha512_pbkdf2) {
@@ -26,7 +38,18 @@ std::string hash_fields_json(const HashInfo& info) {
     if (info.salt_length != 0) {
         object.field("salt_length", static_cast<unsigned long long>(info.salt_length));
     }
-    return object.str();
+    return object;
+}
+
+std::string target_json(const WriteTarget& target) {
+    return hash_fields(info_of(target.spec))
+        .field("broker_version", broker_version_name(target.broker))
+        .field("broker_version_reason", target.reason)
+        .str();
+}
+
+std::string describe_target(const WriteTarget& target) {
+    return describe_hash(info_of(target.spec)) + "; for " + target.reason;
 }
 
 std::string users_with(const EditReport& report, Action action) {
@@ -55,8 +78,8 @@ void print_update_json(const Options& options, const UpdateSummary& summary) {
     for (const auto action : {Action::removed, Action::missing, Action::upgraded}) {
         object.raw(action_name(action), users_with(report, action));
     }
-    if (!summary.target_json.empty()) {
-        object.raw("hash", summary.target_json);
+    if (summary.target != nullptr) {
+        object.raw("hash", target_json(*summary.target));
     }
     if (options.dry_run) {
         object.field("diff", unified_diff(summary.result.masked_changes, options.pwfile, options.pwfile + " (new)"));
@@ -80,8 +103,8 @@ void print_update_text(const Options& options, const UpdateSummary& summary) {
                   << action_name(change.action);
         if ((change.action == Action::added || change.action == Action::updated ||
              change.action == Action::rehashed || change.action == Action::upgraded) &&
-            !summary.target.empty()) {
-            std::cout << " (" << summary.target << ')';
+            summary.target != nullptr) {
+            std::cout << " (" << describe_target(*summary.target) << ')';
         }
         std::cout << '\n';
     }
@@ -133,17 +156,6 @@ std::string describe_hash(const HashInfo& info) {
     return text;
 }
 
-std::string describe_spec(const HashSpec& spec) {
-    HashInfo info;
-    info.kind = spec.algorithm == Algorithm::sha512          ? HashKind::sha512
-                : spec.algorithm == Algorithm::sha512_pbkdf2 ? HashKind::sha512_pbkdf2
-                                                             : HashKind::argon2id;
-    info.iterations = spec.iterations;
-    info.salt_length = spec.salt_length;
-    info.argon2 = spec.argon2;
-    return describe_hash(info);
-}
-
 void print_update(const Options& options, const UpdateSummary& summary) {
     for (const auto& warning : summary.result.report.warnings) {
         print_warning(options.pwfile + ": " + warning);
@@ -170,7 +182,7 @@ void print_verify(const Options& options, const VerifyResult& result) {
         JsonObject object;
         object.field("file", options.pwfile).field("user", options.users.front()).field("match", match);
         object.field("line", static_cast<unsigned long long>(result.line));
-        object.raw("hash", hash_fields_json(result.info));
+        object.raw("hash", hash_fields(result.info).str());
         std::cout << object.str() << '\n';
         return;
     }
@@ -188,7 +200,7 @@ void print_listing(const Options& options, const Listing& listing) {
     if (options.json) {
         JsonArray users;
         for (const auto& user : listing.users) {
-            std::string fields = hash_fields_json(user.info);
+            std::string fields = hash_fields(user.info).str();
             fields.erase(0, 1);  // splice the hash fields into the user's object
             JsonObject head;
             head.field("user", user.user).field("line", static_cast<unsigned long long>(user.line));

@@ -4,6 +4,7 @@
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/profile.hpp"
 #include "core/query.hpp"
 #include "core/update.hpp"
 
@@ -19,14 +20,19 @@ void print_error(const Error& error);
 void print_warning(std::string_view message);
 
 [[nodiscard]] std::string describe_hash(const HashInfo& info);
-[[nodiscard]] std::string describe_spec(const HashSpec& spec);
 
-// What set/delete/upgrade did. `target` describes the hash written (empty for delete);
+// The hash a command writes and why: the spec and the broker profile it was chosen for.
+struct WriteTarget {
+    HashSpec spec;
+    BrokerVersion broker = BrokerVersion::v2_0;
+    std::string reason;          // how the broker version was decided
+};
+
+// What set/delete/upgrade did. `target` is absent for delete, which writes no hash;
 // `generated` is the --generate password, printed once (it is the user's to keep).
 struct UpdateSummary {
     const UpdateResult& result;
-    std::string target;
-    std::string target_json;  // a JSON object, or "" for none
+    const WriteTarget* target = nullptr;
     const Secret* generated = nullptr;
 };
 

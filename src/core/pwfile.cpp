@@ -3,6 +3,7 @@
 #include "core/pwfile.hpp"
 
 #include "core/hash.hpp"
+#include "core/text.hpp"
 #include "core/username.hpp"
 
 #include <openssl/crypto.h>
@@ -11,20 +12,6 @@
 
 namespace mqpasswd {
 namespace {
-
-bool is_blank(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_blank(text.front())) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && is_blank(text.back())) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 PwLine malformed(PwLine line, std::string problem) {
     line.kind = LineKind::malformed;

@@ -4,18 +4,17 @@
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 
-#include <openssl/crypto.h>
+#include "core/secret.hpp"
 
 namespace mqpasswd {
 
 PwFile load_password_file(const std::string& path) {
     FileSnapshot snapshot = read_file(path);
+    const WipeOnExit wipe_content(snapshot.content);  // plain-text lines in it are passwords
     if (!snapshot.exists) {
         throw Error(ExitCode::failure, "no such file", path);
     }
-    PwFile file = PwFile::parse(snapshot.content);
-    OPENSSL_cleanse(snapshot.content.data(), snapshot.content.size());
-    return file;
+    return PwFile::parse(snapshot.content);
 }
 
 const PwLine& require_user(const PwFile& file, const std::string& path, const std::string& user) {
@@ -35,9 +34,7 @@ const PwLine& require_user(const PwFile& file, const std::string& path, const st
     return line;
 }
 
-VerifyResult verify_user(const PwFile& file, const std::string& path, const std::string& user,
-                         const Secret& password) {
-    const PwLine& line = require_user(file, path, user);
+VerifyResult verify_line(const PwLine& line, const Secret& password) {
     VerifyResult result;
     result.info = inspect_hash(line.hash);
     result.line = line.source_line;

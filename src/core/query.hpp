@@ -25,8 +25,8 @@ struct VerifyResult {
     std::size_t line = 0;
 };
 
-[[nodiscard]] VerifyResult verify_user(const PwFile& file, const std::string& path, const std::string& user,
-                                       const Secret& password);
+// Checks the password against a line that require_user returned.
+[[nodiscard]] VerifyResult verify_line(const PwLine& line, const Secret& password);
 
 struct UserInfo {
     std::string user;

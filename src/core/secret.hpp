@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace mqpasswd {
@@ -46,5 +47,17 @@ private:
 
 // Overwrites a string's bytes with zeros (for argv copies and similar that CLI11 hands us).
 void wipe(std::string& text) noexcept;
+
+// Wipes a string that may hold secret bytes when the scope ends, on every path out.
+class WipeOnExit {
+public:
+    explicit WipeOnExit(std::string& text) noexcept : text_(text) {}
+    WipeOnExit(const WipeOnExit&) = delete;
+    WipeOnExit& operator=(const WipeOnExit&) = delete;
+    ~WipeOnExit() { wipe(text_); }
+
+private:
+    std::string& text_;
+};
 
 }  // namespace mqpasswd

@@ -5,8 +5,7 @@
 #include "core/atomic_write.hpp"
 #include "core/error.hpp"
 #include "core/file_lock.hpp"
-
-#include <openssl/crypto.h>
+#include "core/secret.hpp"
 
 namespace mqpasswd {
 namespace {
@@ -28,12 +27,6 @@ void refuse_duplicates(const PwFile& file, const std::string& path) {
                     duplicates.front().line);
     }
 }
-
-// Wipes the file's old bytes on every path: plain-text lines in it are passwords.
-struct WipeOnExit {
-    std::string& text;
-    ~WipeOnExit() { OPENSSL_cleanse(text.data(), text.size()); }
-};
 
 }  // namespace
 
@@ -69,7 +62,7 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     const auto [directory, name] = split_path(path);
     const DirectoryLock lock(directory);
     FileSnapshot snapshot = read_file_at(lock.fd(), name, path);
-    const WipeOnExit wipe_old{snapshot.content};
+    const WipeOnExit wipe_old(snapshot.content);  // plain-text lines in it are passwords
     if (!snapshot.exists && !options.create) {
         throw Error(ExitCode::failure, "no such file (use --create to create it)", path);
     }
@@ -86,7 +79,7 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     }
     refuse_duplicates(file, path);
     std::string content = file.serialise();
-    const WipeOnExit wipe_new{content};
+    const WipeOnExit wipe_new(content);
     if (options.dry_run) {
         result.masked_changes = masked_changes(original, file);
         return result;

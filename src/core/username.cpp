@@ -3,6 +3,7 @@
 #include "core/username.hpp"
 
 #include "core/secret.hpp"
+#include "core/text.hpp"
 
 #include <cstdint>
 
@@ -51,10 +52,6 @@ std::size_t utf8_sequence(std::string_view text, std::size_t pos, std::uint32_t&
 
 bool is_control(std::uint32_t code_point) {
     return code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F);
-}
-
-bool is_blank(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
 }  // namespace

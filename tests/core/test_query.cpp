@@ -2,46 +2,40 @@
 
 #include "core/error.hpp"
 #include "core/secret.hpp"
+#include "support/errors.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace mqpasswd;
+using mqpasswd::test::error_code_of;
 
 namespace {
 const std::string v7 =
     "$7$101$AAECAwQFBgcICQoL$Xr99N9ym9ys8TWxis5ajETJq6EVYzmc6nb8t3pUYnPBbCAbICS4xejTltonXWCtJNBvA+By+TXUqU6qCblO00w==";
 
-ExitCode code_of(const std::function<void()>& action, std::string& message) {
-    try {
-        action();
-    } catch (const Error& error) {
-        message = describe(error);
-        return error.code();
-    }
-    return ExitCode::ok;
-}
 }  // namespace
 
-TEST_CASE("verify_user matches, mismatches, and reports the line", "[query]") {
+TEST_CASE("verify_line matches, mismatches, and reports the line", "[query]") {
     const PwFile file = PwFile::parse("# c\nalice:" + v7 + "\n");
-    const VerifyResult good = verify_user(file, "pw", "alice", Secret::copy_of("secret"));
+    const PwLine& line = require_user(file, "pw", "alice");
+    const VerifyResult good = verify_line(line, Secret::copy_of("secret"));
     CHECK(good.verification == Verification::match);
     CHECK(good.line == 2);
     CHECK(good.info.iterations == 101);
-    CHECK(verify_user(file, "pw", "alice", Secret::copy_of("nope")).verification == Verification::mismatch);
+    CHECK(verify_line(line, Secret::copy_of("nope")).verification == Verification::mismatch);
 }
 
 TEST_CASE("require_user refuses absent, malformed and duplicated users with FILE:LINE", "[query]") {
     const PwFile file = PwFile::parse("alice:" + v7 + "\nbob:\ncarol:x\ncarol:y\n");
     std::string message;
-    CHECK(code_of([&] { (void)require_user(file, "pw", "zed"); }, message) == ExitCode::no_such_user);
+    CHECK(error_code_of([&] { (void)require_user(file, "pw", "zed"); }, message) == ExitCode::no_such_user);
     CHECK(message == "pw: no such user 'zed'");
-    CHECK(code_of([&] { (void)require_user(file, "pw", "bob"); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)require_user(file, "pw", "bob"); }, message) == ExitCode::failure);
     CHECK(message == "pw:2: missing password hash after ':'");
-    CHECK(code_of([&] { (void)require_user(file, "pw", "carol"); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)require_user(file, "pw", "carol"); }, message) == ExitCode::failure);
     CHECK(message == "pw:4: duplicate user 'carol' (first at line 3)");
-    CHECK(code_of([&] { (void)require_user(file, "pw", "alice"); }, message) == ExitCode::ok);
+    CHECK(error_code_of([&] { (void)require_user(file, "pw", "alice"); }, message) == ExitCode::ok);
 }
 
 TEST_CASE("list_users lists entries in order and collects problems", "[query]") {
@@ -58,6 +52,6 @@ TEST_CASE("list_users lists entries in order and collects problems", "[query]") 
 TEST_CASE("load_password_file names a missing file", "[query]") {
     const test::TempDir dir;
     std::string message;
-    CHECK(code_of([&] { (void)load_password_file(dir.file("none")); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)load_password_file(dir.file("none")); }, message) == ExitCode::failure);
     CHECK(message == dir.file("none") + ": no such file");
 }

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/secret.hpp"
+#include "support/errors.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 using namespace mqpasswd;
+using mqpasswd::test::error_code_of;
 using mqpasswd::test::read_file_text;
 using mqpasswd::test::TempDir;
 using mqpasswd::test::write_file;
@@ -30,24 +32,13 @@ mode_t mode_of(const std::string& path) {
     return info.st_mode & 07777;
 }
 
-ExitCode failure_code(const std::function<void()>& action, std::string& message) {
-    try {
-        action();
-    } catch (const Error& error) {
-        message = describe(error);
-        return error.code();
-    }
-    FAIL("expected an Error");
-    return ExitCode::ok;
-}
-
 }  // namespace
 
 TEST_CASE("a new file is created 0600 whatever the umask, only with create", "[update]") {
     const TempDir dir;
     const std::string path = dir.file("pw");
     std::string message;
-    CHECK(failure_code([&] { (void)update_password_file(path, {}, add("alice")); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)update_password_file(path, {}, add("alice")); }, message) == ExitCode::failure);
     CHECK(message == path + ": no such file (use --create to create it)");
     const mode_t old_umask = ::umask(0);
     UpdateOptions options;
@@ -112,7 +103,7 @@ TEST_CASE("malformed lines are refused without force and kept with it", "[update
     const std::string original = "a:x\n:nouser\nb:y\n";
     write_file(path, original);
     std::string message;
-    CHECK(failure_code([&] { (void)update_password_file(path, {}, add("c")); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)update_password_file(path, {}, add("c")); }, message) == ExitCode::failure);
     CHECK(message == path + ":2: missing username before ':' (fix the line, or use --force to keep it as it is and go on)");
     CHECK(read_file_text(path) == original);
     UpdateOptions force;
@@ -127,7 +118,7 @@ TEST_CASE("a duplicate user elsewhere is refused; one the edit resolves is fine"
     const std::string original = "a:x\nb:y\na:z\n";
     write_file(path, original);
     std::string message;
-    CHECK(failure_code([&] { (void)update_password_file(path, {}, add("c")); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)update_password_file(path, {}, add("c")); }, message) == ExitCode::failure);
     CHECK(message.rfind(path + ":3: duplicate user 'a' (first at line 1)", 0) == 0);
     CHECK(read_file_text(path) == original);
     (void)update_password_file(path, {}, [](PwFile& file) { return remove_users(file, {"a"}, false); });
@@ -139,7 +130,7 @@ TEST_CASE("an edit error names the file and leaves it as it was", "[update]") {
     const std::string path = dir.file("pw");
     write_file(path, "a:x\n");
     std::string message;
-    const auto code = failure_code(
+    const auto code = error_code_of(
         [&] {
             (void)update_password_file(path, {}, [](PwFile& file) { return remove_users(file, {"zz"}, false); });
         },
@@ -156,25 +147,25 @@ TEST_CASE("symlinks and non-regular files are refused", "[update]") {
     const std::string link = dir.file("link");
     REQUIRE(::symlink(target.c_str(), link.c_str()) == 0);
     std::string message;
-    CHECK(failure_code([&] { (void)update_password_file(link, {}, add("b")); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)update_password_file(link, {}, add("b")); }, message) == ExitCode::failure);
     CHECK(message.find("is a symbolic link") != std::string::npos);
-    CHECK(failure_code([&] { check_writable_target(link, false); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { check_writable_target(link, false); }, message) == ExitCode::failure);
     CHECK(read_file_text(target) == "a:x\n");
     const std::string fifo = dir.file("fifo");
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    CHECK(failure_code([&] { (void)update_password_file(fifo, {}, add("b")); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)update_password_file(fifo, {}, add("b")); }, message) == ExitCode::failure);
     CHECK(message == fifo + ": not a regular file");
-    CHECK(failure_code([&] { (void)read_file(dir.path().string()); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)read_file(dir.path().string()); }, message) == ExitCode::failure);
 }
 
 TEST_CASE("a missing directory is a clear error", "[update]") {
     const TempDir dir;
     const std::string path = dir.file("nodir/pw");
     std::string message;
-    CHECK(failure_code([&] { check_writable_target(path, true); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { check_writable_target(path, true); }, message) == ExitCode::failure);
     UpdateOptions options;
     options.create = true;
-    CHECK(failure_code([&] { (void)update_password_file(path, options, add("a")); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)update_password_file(path, options, add("a")); }, message) == ExitCode::failure);
     CHECK(message == path + ": cannot write to the directory " + dir.file("nodir") + ": No such file or directory");
 }
 
@@ -188,8 +179,8 @@ TEST_CASE("an unwritable directory fails before anything is written", "[update]"
     write_file(path, "a:x\n");
     ::chmod(dir.path().c_str(), 0500);
     std::string message;
-    CHECK(failure_code([&] { check_writable_target(path, false); }, message) == ExitCode::failure);
-    CHECK(failure_code([&] { (void)update_password_file(path, {}, add("b")); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { check_writable_target(path, false); }, message) == ExitCode::failure);
+    CHECK(error_code_of([&] { (void)update_password_file(path, {}, add("b")); }, message) == ExitCode::failure);
     ::chmod(dir.path().c_str(), 0700);
     CHECK(read_file_text(path) == "a:x\n");
 }
