@@ -84,7 +84,7 @@ void print_update_json(const Options& options, const UpdateSummary& summary) {
     if (options.dry_run) {
         object.field("diff", unified_diff(summary.result.masked_changes, options.pwfile, options.pwfile + " (new)"));
     }
-    if (summary.generated != nullptr) {
+    if (summary.generated != nullptr && !options.dry_run) {
         const auto bytes = summary.generated->bytes();
         std::string password(bytes.begin(), bytes.end());
         object.field("generated_password", password);
@@ -111,7 +111,7 @@ void print_update_text(const Options& options, const UpdateSummary& summary) {
     if (options.dry_run) {
         std::cout << unified_diff(result.masked_changes, options.pwfile, options.pwfile + " (new)");
         std::cout << "dry run: nothing was written\n";
-    } else if (!result.report.changed() && !result.report.changes.empty()) {
+    } else if (!result.report.changed()) {
         std::cout << printable(options.pwfile) << ": nothing to change\n";
     }
 }
@@ -164,9 +164,9 @@ void print_update(const Options& options, const UpdateSummary& summary) {
         print_update_json(options, summary);
         return;
     }
-    if (summary.generated != nullptr) {
+    if (summary.generated != nullptr && !options.dry_run) {
         // The generated password is the one thing printed even with --quiet: without it the
-        // new account is unusable.
+        // new account is unusable. A dry run stores nothing, so there is nothing to show.
         const auto bytes = summary.generated->bytes();
         std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
         std::cout << '\n';

@@ -179,8 +179,12 @@ std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> salt_and_digest(
     return {*base64_decode(salt_text, Padding::required), *base64_decode(digest_text, Padding::required)};
 }
 
-bool digests_equal(const Digest& computed, const std::vector<std::uint8_t>& stored) {
-    return stored.size() == computed.size() && CRYPTO_memcmp(computed.data(), stored.data(), computed.size()) == 0;
+// Compares in constant time, then wipes the computed digest.
+Verification compare_and_wipe(Digest& computed, const std::vector<std::uint8_t>& stored) {
+    const bool same =
+        stored.size() == computed.size() && CRYPTO_memcmp(computed.data(), stored.data(), computed.size()) == 0;
+    OPENSSL_cleanse(computed.data(), computed.size());
+    return same ? Verification::match : Verification::mismatch;
 }
 
 }  // namespace
@@ -276,17 +280,13 @@ Verification verify_hash(std::string_view encoded, const Secret& password) {
         const auto fields = split_fields(encoded.substr(sha512_prefix.size()));
         const auto [salt, stored] = salt_and_digest(fields[0], fields[1]);
         Digest digest = sha512_digest(password, salt);
-        const bool same = digests_equal(digest, stored);
-        OPENSSL_cleanse(digest.data(), digest.size());
-        return same ? Verification::match : Verification::mismatch;
+        return compare_and_wipe(digest, stored);
     }
     case HashKind::sha512_pbkdf2: {
         const auto fields = split_fields(encoded.substr(pbkdf2_prefix.size()));
         const auto [salt, stored] = salt_and_digest(fields[1], fields[2]);
         Digest digest = pbkdf2_digest(password, salt, info.iterations);
-        const bool same = digests_equal(digest, stored);
-        OPENSSL_cleanse(digest.data(), digest.size());
-        return same ? Verification::match : Verification::mismatch;
+        return compare_and_wipe(digest, stored);
     }
     case HashKind::argon2id: {
         const std::string terminated(encoded);

@@ -84,7 +84,8 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
         result.masked_changes = masked_changes(original, file);
         return result;
     }
-    if (content == snapshot.content && snapshot.exists) {
+    // Nothing to write: same bytes, or a file to create that the edit left without a user.
+    if (snapshot.exists ? content == snapshot.content : !result.report.changed()) {
         return result;
     }
     const FileOwnership ownership = snapshot.exists ? snapshot.ownership : new_file_ownership(options.new_owner);

@@ -82,6 +82,16 @@ TEST_CASE("an unchanged result writes nothing: the inode and mtime stay", "[upda
     CHECK(result.report.changes[0].action == Action::unchanged);
 }
 
+TEST_CASE("an edit that adds no user does not create the file", "[update]") {
+    const TempDir dir;
+    UpdateOptions options;
+    options.create = true;
+    const UpdateResult result = update_password_file(
+        dir.file("pw"), options, [](PwFile& file) { return remove_users(file, {"nobody"}, true); });
+    CHECK_FALSE(result.written);
+    CHECK(dir.entries().empty());
+}
+
 TEST_CASE("a dry run reports and diffs but writes nothing", "[update]") {
     const TempDir dir;
     const std::string path = dir.file("pw");

@@ -104,6 +104,8 @@ def dry_run_shows_a_masked_diff_and_writes_nothing():
             "+carol:$7$********", "dry run: nothing was written"], "dry-run output")
         check_no_secret(result)
         check_equal(directory.read("pw"), content, "file after a dry run")
+        result = run(["set", pwfile, "dave", "--generate", "--dry-run", "--json"])
+        check("generated_password" not in json.loads(result.out), "a dry run showed a password it never stored")
         report = json.loads(run(["delete", pwfile, "alice", "--dry-run", "--json"]).out)
         check("-alice:$7$********" in report["diff"] and report["dry_run"], report)
         check_equal(directory.read("pw"), content, "file after a dry-run delete")

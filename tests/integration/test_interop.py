@@ -90,6 +90,7 @@ def upgrade_agrees_with_mosquitto_passwd_U_on_plain_text_files():
         before = directory.read("ours")
         check_equal(run(["upgrade", ours, "--json"]).out.count('"changed":false'), 1, "second upgrade")
         check_equal(directory.read("ours"), before, "a second upgrade changes nothing")
+        check_equal(run(["upgrade", ours]).out, f"{ours}: nothing to change\n", "says so")
 
 
 @case
