@@ -9,8 +9,8 @@
 namespace mqpasswd {
 
 struct DetectedBroker {
-    std::string version;   // "2.0.11"
-    std::string program;   // the binary that answered
+    std::string version;  // "2.0.11"
+    std::string program;  // the binary that answered
 };
 
 // Parses the first line of `mosquitto -h` ("mosquitto version 2.0.11"); nothing if it is not one.

@@ -54,7 +54,8 @@ std::string collect_output(int fd, pid_t child) {
     std::string output;
     const auto deadline = std::chrono::steady_clock::now() + detection_timeout;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         pollfd wait_for{fd, POLLIN, 0};
         if (left.count() <= 0 || ::poll(&wait_for, 1, static_cast<int>(left.count())) == 0) {
             ::kill(child, SIGKILL);

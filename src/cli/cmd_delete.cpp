@@ -1,6 +1,5 @@
 // mqpasswd delete PWFILE USER...: all or nothing; an absent user (without --missing-ok) changes nothing.
 #include "cli/commands.hpp"
-
 #include "cli/output.hpp"
 #include "core/edit.hpp"
 

@@ -1,6 +1,5 @@
 // mqpasswd list PWFILE: users with algorithm and parameters, never hashes.
 #include "cli/commands.hpp"
-
 #include "cli/output.hpp"
 #include "core/query.hpp"
 

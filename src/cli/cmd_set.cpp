@@ -1,7 +1,6 @@
 // mqpasswd set PWFILE USER: everything is checked before the password is read, so a typo in the
 // path never costs the user a password entry.
 #include "cli/commands.hpp"
-
 #include "cli/output.hpp"
 #include "core/edit.hpp"
 #include "core/error.hpp"

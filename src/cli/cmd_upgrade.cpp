@@ -1,7 +1,6 @@
 // mqpasswd upgrade PWFILE: hash plain-text lines. Unlike mosquitto_passwd -U, lines that are
 // already hashed are left alone (re-hashing a hash locks the user out).
 #include "cli/commands.hpp"
-
 #include "cli/output.hpp"
 #include "core/edit.hpp"
 
@@ -9,9 +8,8 @@ namespace mqpasswd::cli {
 
 int run_upgrade(const Options& options) {
     const WriteTarget target = resolve_target(options);
-    const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
-        return upgrade_plain_text(file, target.spec);
-    });
+    const UpdateResult result = update_password_file(
+        options.pwfile, update_options(options), [&](PwFile& file) { return upgrade_plain_text(file, target.spec); });
     print_update(options, UpdateSummary{result, &target, nullptr});
     return 0;
 }

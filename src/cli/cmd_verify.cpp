@@ -1,7 +1,6 @@
 // mqpasswd verify PWFILE USER: exit 0 on a match, 3 on a mismatch, 4 when there is no such user.
 // The user is looked up before the password is asked for.
 #include "cli/commands.hpp"
-
 #include "cli/output.hpp"
 #include "core/error.hpp"
 #include "core/query.hpp"

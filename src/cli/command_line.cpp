@@ -6,9 +6,9 @@
 #include "core/secret.hpp"
 
 #include <CLI/CLI.hpp>
+#include <climits>
 
 #include <algorithm>
-#include <climits>
 
 namespace mqpasswd::cli {
 namespace {
@@ -156,8 +156,10 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     if (parsed.help) {
         return parsed;
     }
-    const std::pair<CLI::App*, Command> commands[] = {{set, Command::set}, {remove, Command::remove},
-                                                      {verify, Command::verify}, {list, Command::list},
+    const std::pair<CLI::App*, Command> commands[] = {{set, Command::set},
+                                                      {remove, Command::remove},
+                                                      {verify, Command::verify},
+                                                      {list, Command::list},
                                                       {upgrade, Command::upgrade}};
     for (const auto& [command, kind] : commands) {
         if (command->parsed()) {

@@ -1,6 +1,5 @@
 // Steps several commands share: choosing the hash to write, reading the password.
 #include "cli/commands.hpp"
-
 #include "cli/output.hpp"
 #include "core/error.hpp"
 #include "core/password_source.hpp"
@@ -13,8 +12,7 @@ WriteTarget resolve_target(const Options& options) {
     if (!options.hash.empty()) {
         request.algorithm = algorithm_from_name(options.hash);
         if (!request.algorithm) {
-            throw Error(ExitCode::usage,
-                        "unknown hash '" + options.hash + "' (use argon2id, sha512-pbkdf2 or sha512)");
+            throw Error(ExitCode::usage, "unknown hash '" + options.hash + "' (use argon2id, sha512-pbkdf2 or sha512)");
         }
     }
     if (options.iterations) {

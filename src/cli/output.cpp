@@ -101,8 +101,8 @@ void print_update_text(const Options& options, const UpdateSummary& summary) {
     for (const auto& change : result.report.changes) {
         std::cout << printable(options.pwfile) << ": " << printable(change.user) << ' ' << prefix
                   << action_name(change.action);
-        if ((change.action == Action::added || change.action == Action::updated ||
-             change.action == Action::rehashed || change.action == Action::upgraded) &&
+        if ((change.action == Action::added || change.action == Action::updated || change.action == Action::rehashed ||
+             change.action == Action::upgraded) &&
             summary.target != nullptr) {
             std::cout << " (" << describe_target(*summary.target) << ')';
         }
@@ -188,8 +188,8 @@ void print_verify(const Options& options, const VerifyResult& result) {
     }
     if (!options.quiet) {
         std::cout << printable(options.pwfile) << ": " << printable(options.users.front())
-                  << (match ? ": password matches" : ": password does not match") << " ("
-                  << describe_hash(result.info) << ")\n";
+                  << (match ? ": password matches" : ": password does not match") << " (" << describe_hash(result.info)
+                  << ")\n";
     }
 }
 

@@ -25,7 +25,7 @@ void print_warning(std::string_view message);
 struct WriteTarget {
     HashSpec spec;
     BrokerVersion broker = BrokerVersion::v2_0;
-    std::string reason;          // how the broker version was decided
+    std::string reason;  // how the broker version was decided
 };
 
 // What set/delete/upgrade did. `target` is absent for delete, which writes no hash;

@@ -17,7 +17,6 @@ enum class Padding { required, none };
 
 // Nothing when the text is not base64 of the given kind. Whitespace is never accepted: the
 // broker does not accept it either.
-[[nodiscard]] std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text,
-                                                                     Padding padding);
+[[nodiscard]] std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text, Padding padding);
 
 }  // namespace mqpasswd

@@ -18,8 +18,8 @@ enum class Action {
     rehashed,   // same password, stored again with the target's (stronger or readable) hash
     unchanged,  // same password, hash already good enough: nothing written
     removed,
-    missing,    // delete --missing-ok of a user that was not there
-    upgraded,   // plain-text line hashed
+    missing,   // delete --missing-ok of a user that was not there
+    upgraded,  // plain-text line hashed
 };
 
 [[nodiscard]] std::string_view action_name(Action action) noexcept;

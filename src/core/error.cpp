@@ -6,8 +6,8 @@
 namespace mqpasswd {
 
 Error::Error(ExitCode code, std::string message, std::string path, std::size_t line)
-    : std::runtime_error(message), code_(code), message_(std::move(message)), path_(std::move(path)),
-      line_(line) {}
+    : std::runtime_error(message), code_(code), message_(std::move(message)), path_(std::move(path)), line_(line) {
+}
 
 std::string describe(const Error& error) {
     std::string text;

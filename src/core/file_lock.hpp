@@ -14,8 +14,7 @@ namespace mqpasswd {
 class DirectoryLock {
 public:
     // Waits up to `timeout` for the lock, then throws Error. `directory` must exist.
-    explicit DirectoryLock(const std::string& directory,
-                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    explicit DirectoryLock(const std::string& directory, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
 

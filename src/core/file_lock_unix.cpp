@@ -22,8 +22,9 @@ DirectoryLock::DirectoryLock(const std::string& directory, std::chrono::millisec
             throw system_error(directory, "cannot lock directory", errno);
         }
         if (std::chrono::steady_clock::now() >= deadline) {
-            throw Error(ExitCode::failure, "another process has held the lock on this directory for " +
-                                               std::to_string(timeout.count() / 1000) + " s; giving up",
+            throw Error(ExitCode::failure,
+                        "another process has held the lock on this directory for " +
+                            std::to_string(timeout.count() / 1000) + " s; giving up",
                         directory);
         }
         std::this_thread::sleep_for(pause);

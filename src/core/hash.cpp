@@ -8,13 +8,13 @@
 #include "core/secret.hpp"
 
 #include <argon2.h>
+#include <climits>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <array>
 #include <charconv>
-#include <climits>
 #include <vector>
 
 namespace mqpasswd {
@@ -163,9 +163,9 @@ std::string encode_argon2id(const HashSpec& spec, const Secret& password, std::s
     const std::size_t length = argon2_encodedlen(p.time_cost, p.memory_kib, p.parallelism,
                                                  static_cast<std::uint32_t>(salt.size()), digest_length, Argon2_id);
     std::string encoded(length, '\0');
-    const int rc = argon2id_hash_encoded(p.time_cost, p.memory_kib, p.parallelism, password.bytes().data(),
-                                         password.size(), salt.data(), salt.size(), digest_length, encoded.data(),
-                                         encoded.size());
+    const int rc =
+        argon2id_hash_encoded(p.time_cost, p.memory_kib, p.parallelism, password.bytes().data(), password.size(),
+                              salt.data(), salt.size(), digest_length, encoded.data(), encoded.size());
     if (rc != ARGON2_OK) {
         throw Error(ExitCode::failure, std::string("argon2id hashing failed: ") + argon2_error_message(rc));
     }

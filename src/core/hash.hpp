@@ -29,7 +29,7 @@ struct HashSpec {
     Algorithm algorithm = Algorithm::sha512_pbkdf2;
     std::uint32_t iterations = 1000;  // sha512-pbkdf2 only
     std::size_t salt_length = 12;
-    Argon2Params argon2;              // argon2id only
+    Argon2Params argon2;  // argon2id only
 };
 
 inline constexpr std::size_t digest_length = 64;  // every format Mosquitto writes stores 64 bytes
@@ -53,8 +53,7 @@ struct HashInfo {
 // A new hash with a fresh random salt (RAND_bytes).
 [[nodiscard]] std::string make_hash(const HashSpec& spec, const Secret& password);
 // The same with a given salt; for test vectors and reproducible fixtures.
-[[nodiscard]] std::string make_hash(const HashSpec& spec, const Secret& password,
-                                    std::span<const std::uint8_t> salt);
+[[nodiscard]] std::string make_hash(const HashSpec& spec, const Secret& password, std::span<const std::uint8_t> salt);
 
 enum class Verification { match, mismatch, unverifiable };
 

@@ -13,9 +13,9 @@ enum class PasswordSourceKind { prompt, stdin_line, fd, env, file, generate, arg
 
 struct PasswordSource {
     PasswordSourceKind kind = PasswordSourceKind::prompt;
-    int fd = -1;                 // fd
-    std::string name;            // env: the variable; file: the path
-    std::size_t length = 20;     // generate: characters (about 5.8 bits each)
+    int fd = -1;              // fd
+    std::string name;         // env: the variable; file: the path
+    std::size_t length = 20;  // generate: characters (about 5.8 bits each)
 };
 
 inline constexpr std::size_t min_generated_length = 8;

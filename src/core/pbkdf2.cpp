@@ -4,9 +4,8 @@
 
 #include "core/error.hpp"
 
-#include <openssl/evp.h>
-
 #include <climits>
+#include <openssl/evp.h>
 
 namespace mqpasswd {
 

@@ -179,9 +179,10 @@ std::vector<LineProblem> PwFile::duplicate_users() const {
         }
         const auto [it, inserted] = first_line.emplace(line.username, line.source_line);
         if (!inserted) {
-            problems.push_back({line.source_line,
-                                "duplicate user '" + line.username + "' (first at line " + std::to_string(it->second) + ")",
-                                line.username});
+            problems.push_back(
+                {line.source_line,
+                 "duplicate user '" + line.username + "' (first at line " + std::to_string(it->second) + ")",
+                 line.username});
         }
     }
     return problems;

@@ -17,12 +17,12 @@ enum class LineKind {
 };
 
 struct PwLine {
-    std::string text;         // the line without its terminator
-    std::string eol;          // "\n", "\r\n", or "" for a last line without a newline
+    std::string text;  // the line without its terminator
+    std::string eol;   // "\n", "\r\n", or "" for a last line without a newline
     LineKind kind = LineKind::blank;
-    std::string username;     // entries, and malformed lines where a user can be told
-    std::string hash;         // entries: the trimmed field after the first ':'
-    std::string problem;      // malformed: why, never quoting the hash
+    std::string username;         // entries, and malformed lines where a user can be told
+    std::string hash;             // entries: the trimmed field after the first ':'
+    std::string problem;          // malformed: why, never quoting the hash
     std::size_t source_line = 0;  // 1-based line number in the file as read; 0 for new lines
 };
 

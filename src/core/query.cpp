@@ -3,7 +3,6 @@
 
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
-
 #include "core/secret.hpp"
 
 namespace mqpasswd {

@@ -36,7 +36,9 @@ Secret& Secret::operator=(Secret&& other) noexcept {
     return *this;
 }
 
-Secret::~Secret() { release(); }
+Secret::~Secret() {
+    release();
+}
 
 void Secret::release() noexcept {
     if (buffer_) {

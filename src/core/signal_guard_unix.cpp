@@ -83,9 +83,13 @@ TempFileGuard::TempFileGuard(int dir_fd, const std::string& name) {
     temp_dir_fd = dir_fd;
 }
 
-TempFileGuard::~TempFileGuard() { release(); }
+TempFileGuard::~TempFileGuard() {
+    release();
+}
 
-void TempFileGuard::release() noexcept { temp_dir_fd = -1; }
+void TempFileGuard::release() noexcept {
+    temp_dir_fd = -1;
+}
 
 TerminalGuard::TerminalGuard(int fd, const termios& saved) {
     install_handlers();
@@ -94,6 +98,8 @@ TerminalGuard::TerminalGuard(int fd, const termios& saved) {
     terminal_fd = fd;
 }
 
-TerminalGuard::~TerminalGuard() { terminal_fd = -1; }
+TerminalGuard::~TerminalGuard() {
+    terminal_fd = -1;
+}
 
 }  // namespace mqpasswd

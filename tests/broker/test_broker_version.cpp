@@ -1,5 +1,4 @@
 #include "broker/broker_version.hpp"
-
 #include "core/error.hpp"
 
 #include <catch2/catch.hpp>

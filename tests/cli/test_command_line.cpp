@@ -1,6 +1,5 @@
 // In-process parser tests: argument vectors straight into the parser, no process started.
 #include "cli/command_line.hpp"
-
 #include "core/error.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,7 +9,9 @@ using namespace mqpasswd::cli;
 
 namespace {
 
-Options parse(std::vector<std::string> args) { return parse_command_line(std::move(args)).options; }
+Options parse(std::vector<std::string> args) {
+    return parse_command_line(std::move(args)).options;
+}
 
 std::string usage_error(std::vector<std::string> args) {
     try {
@@ -96,8 +97,10 @@ TEST_CASE("bad command lines are usage errors", "[command_line]") {
     CHECK_FALSE(usage_error({"delete", "pw"}).empty());
     CHECK_FALSE(usage_error({"list", "pw", "extra"}).empty());
     CHECK_FALSE(usage_error({"set", "pw", "u", "--iterations", "abc"}).empty());
-    CHECK(usage_error({"set", "pw", "u", "--stdin", "--iterations", "0"}) == "--iterations must be from 1 to 2147483647");
-    CHECK(usage_error({"set", "pw", "u", "--stdin", "--iterations", "-5"}) == "--iterations must be from 1 to 2147483647");
+    CHECK(usage_error({"set", "pw", "u", "--stdin", "--iterations", "0"}) ==
+          "--iterations must be from 1 to 2147483647");
+    CHECK(usage_error({"set", "pw", "u", "--stdin", "--iterations", "-5"}) ==
+          "--iterations must be from 1 to 2147483647");
     CHECK(usage_error({"set", "pw", "u", "--password-fd", "-1"}) == "--password-fd must be a file descriptor number");
 }
 

@@ -1,5 +1,4 @@
 #include "core/atomic_write.hpp"
-
 #include "core/error.hpp"
 #include "core/unique_fd.hpp"
 #include "support/temp_dir.hpp"

@@ -5,13 +5,19 @@
 using namespace mqpasswd;
 
 namespace {
-std::vector<std::uint8_t> bytes(std::string_view text) { return {text.begin(), text.end()}; }
+std::vector<std::uint8_t> bytes(std::string_view text) {
+    return {text.begin(), text.end()};
+}
 }  // namespace
 
 TEST_CASE("base64 encodes the RFC 4648 vectors, padded and unpadded", "[base64]") {
-    const std::pair<std::string, std::string> vectors[] = {
-        {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+    const std::pair<std::string, std::string> vectors[] = {{"", ""},
+                                                           {"f", "Zg=="},
+                                                           {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},
+                                                           {"foob", "Zm9vYg=="},
+                                                           {"fooba", "Zm9vYmE="},
+                                                           {"foobar", "Zm9vYmFy"}};
     for (const auto& [plain, encoded] : vectors) {
         CHECK(base64_encode(bytes(plain), Padding::required) == encoded);
         std::string unpadded = encoded;
@@ -38,13 +44,13 @@ TEST_CASE("base64 uses the standard alphabet with + and /", "[base64]") {
 }
 
 TEST_CASE("base64 decoding rejects what the broker rejects", "[base64]") {
-    CHECK_FALSE(base64_decode("Zg", Padding::required));      // padding missing (2.0 rejects "==" missing)
-    CHECK_FALSE(base64_decode("Zg=", Padding::required));     // wrong length
-    CHECK_FALSE(base64_decode("Z===", Padding::required));    // too much padding
+    CHECK_FALSE(base64_decode("Zg", Padding::required));        // padding missing (2.0 rejects "==" missing)
+    CHECK_FALSE(base64_decode("Zg=", Padding::required));       // wrong length
+    CHECK_FALSE(base64_decode("Z===", Padding::required));      // too much padding
     CHECK_FALSE(base64_decode("Zg==Zg==", Padding::required));  // padding inside
-    CHECK_FALSE(base64_decode("Zm 9v", Padding::required));   // whitespace
+    CHECK_FALSE(base64_decode("Zm 9v", Padding::required));     // whitespace
     CHECK_FALSE(base64_decode("Zm9v\n", Padding::required));
-    CHECK_FALSE(base64_decode("Zm-_", Padding::required));    // URL-safe alphabet
-    CHECK_FALSE(base64_decode("Zg==", Padding::none));        // padding where none belongs
-    CHECK_FALSE(base64_decode("Zm9vY", Padding::none));       // 1 leftover character is never valid
+    CHECK_FALSE(base64_decode("Zm-_", Padding::required));  // URL-safe alphabet
+    CHECK_FALSE(base64_decode("Zg==", Padding::none));      // padding where none belongs
+    CHECK_FALSE(base64_decode("Zm9vY", Padding::none));     // 1 leftover character is never valid
 }

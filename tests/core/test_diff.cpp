@@ -21,8 +21,7 @@ TEST_CASE("no change, no diff", "[diff]") {
 TEST_CASE("a change in the middle gets three lines of context", "[diff]") {
     auto steps = keeps(10, "k");
     steps.insert(steps.begin() + 5, {{DiffOp::remove, "old"}, {DiffOp::add, "new"}});
-    CHECK(unified_diff(steps, "a", "b") ==
-          "--- a\n+++ b\n@@ -3,7 +3,7 @@\n k3\n k4\n k5\n-old\n+new\n k6\n k7\n k8\n");
+    CHECK(unified_diff(steps, "a", "b") == "--- a\n+++ b\n@@ -3,7 +3,7 @@\n k3\n k4\n k5\n-old\n+new\n k6\n k7\n k8\n");
 }
 
 TEST_CASE("an addition at the end and a removal at the start", "[diff]") {

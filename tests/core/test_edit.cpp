@@ -1,5 +1,4 @@
 #include "core/edit.hpp"
-
 #include "core/error.hpp"
 #include "core/secret.hpp"
 
@@ -80,8 +79,9 @@ TEST_CASE("remove_users is all or nothing without --missing-ok", "[edit]") {
 }
 
 TEST_CASE("upgrade hashes plain text only and warns about unknown formats", "[edit]") {
-    const std::string hashed = "$7$101$AAECAwQFBgcICQoL$Xr99N9ym9ys8TWxis5ajETJq6EVYzmc6nb8t3pUYnPBbCAbICS4xejTltonXWCtJ"
-                               "NBvA+By+TXUqU6qCblO00w==";
+    const std::string hashed =
+        "$7$101$AAECAwQFBgcICQoL$Xr99N9ym9ys8TWxis5ajETJq6EVYzmc6nb8t3pUYnPBbCAbICS4xejTltonXWCtJ"
+        "NBvA+By+TXUqU6qCblO00w==";
     PwFile file = PwFile::parse("# keep\nalice:" + hashed + "\ncarol: pa ss \ndave:$5$x$y\n");
     const EditReport report = upgrade_plain_text(file, fast_spec());
     REQUIRE(report.changes.size() == 1);
@@ -90,7 +90,8 @@ TEST_CASE("upgrade hashes plain text only and warns about unknown formats", "[ed
     REQUIRE(report.warnings.size() == 1);
     CHECK(report.warnings[0] == "line 4: user 'dave' has a hash format mqpasswd does not know; left as it is");
     CHECK(file.lines()[1].text == "alice:" + hashed);  // already hashed: untouched
-    CHECK(verify_hash(file.lines()[2].hash, Secret::copy_of("pa ss")) == Verification::match);  // trimmed, as the broker
+    CHECK(verify_hash(file.lines()[2].hash, Secret::copy_of("pa ss")) ==
+          Verification::match);  // trimmed, as the broker
     CHECK(file.lines()[0].text == "# keep");
 }
 

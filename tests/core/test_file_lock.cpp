@@ -1,6 +1,5 @@
-#include "core/file_lock.hpp"
-
 #include "core/error.hpp"
+#include "core/file_lock.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,4 @@
 #include "core/hash.hpp"
-
 #include "core/secret.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,12 +25,11 @@ const std::string v7 =
 const std::string v7k =
     "$7$1000$AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==$"
     "j5aX3DstWRgO5cjjfvKvsf7Z/KK812T4wGDMih+DCHQg8P7++fmj4sZcMp1smkEafZL0QZ29tE5ezahL/nyffw==";
-const std::string v6k =
-    "$6$AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==$"
-    "wEYf8F4/yHDmlCt3YmMXwFi//Ux0IOce8NucN+r/9QAuqoVaYz7SU9131YSsyqLHn9NUpM/F4yTaDANhOFpYTQ==";
-const std::string va =
-    "$argon2id$v=19$m=47104,t=1,p=1$AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw$"
-    "jN8KVtBuy9rOg+xx4HEO7K//Ei2hf4aegEDgCD4okj4rugUys2dVUsAyHcBFDFrGlWl198NIEs4dtHiTXPgqvA";
+const std::string v6k = "$6$AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==$"
+                        "wEYf8F4/yHDmlCt3YmMXwFi//Ux0IOce8NucN+r/9QAuqoVaYz7SU9131YSsyqLHn9NUpM/F4yTaDANhOFpYTQ==";
+const std::string va = "$argon2id$v=19$m=47104,t=1,p=1$"
+                       "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw$"
+                       "jN8KVtBuy9rOg+xx4HEO7K//Ei2hf4aegEDgCD4okj4rugUys2dVUsAyHcBFDFrGlWl198NIEs4dtHiTXPgqvA";
 
 HashSpec spec(Algorithm algorithm, std::size_t salt_length, std::uint32_t iterations = 1000) {
     HashSpec result;
@@ -75,9 +73,10 @@ TEST_CASE("verify_hash reads real mosquitto_passwd output", "[hash]") {
     CHECK(verify_hash("$7$1000$pDfDawN7lDqxe/1b$4lZOFtH6/Ck08N8Gh8M9uH7GpZQ2mEJDGIwqRlj/GmU09f4CT7UvwF8gcCxJ2i8yN+KECRK"
                       "rLW7aCBzDv3G7Hg==",
                       Secret::copy_of("hunter2")) == Verification::match);
-    CHECK(verify_hash("$7$1000$Sr47kQ828iWr6G4K4yvcASCXvWKp9gYrzXizNWvT4MxLUbG6mVkr+WXn7ubXWeiAuCYj8EvgKec+1rVM3nlH+w==$"
-                      "ejJ9AIwvJoZX/ATuf0cdw7cm4z/mbzujUdOgWWDSJ4ittuH45VzqtGt9EhSkfGBDWWV4C5ri1Yh/7JmAcmmPQQ==",
-                      Secret::copy_of("p1")) == Verification::match);
+    CHECK(
+        verify_hash("$7$1000$Sr47kQ828iWr6G4K4yvcASCXvWKp9gYrzXizNWvT4MxLUbG6mVkr+WXn7ubXWeiAuCYj8EvgKec+1rVM3nlH+w==$"
+                    "ejJ9AIwvJoZX/ATuf0cdw7cm4z/mbzujUdOgWWDSJ4ittuH45VzqtGt9EhSkfGBDWWV4C5ri1Yh/7JmAcmmPQQ==",
+                    Secret::copy_of("p1")) == Verification::match);
 }
 
 TEST_CASE("make_hash uses a fresh salt each time, and the hash still verifies", "[hash]") {

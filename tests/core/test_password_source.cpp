@@ -1,6 +1,5 @@
-#include "core/password_source.hpp"
-
 #include "core/error.hpp"
+#include "core/password_source.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -43,9 +42,9 @@ Secret from_fd(const std::string& content) {
 TEST_CASE("a line from a file descriptor, without its newline", "[password_source]") {
     CHECK(from_fd("hunter2\n").equals("hunter2"));
     CHECK(from_fd("hunter2\r\n").equals("hunter2"));
-    CHECK(from_fd("hunter2").equals("hunter2"));           // no newline at end of input
+    CHECK(from_fd("hunter2").equals("hunter2"));                    // no newline at end of input
     CHECK(from_fd(" spaced pw \nsecond\n").equals(" spaced pw "));  // only the first line
-    CHECK(from_fd("\n").empty());                          // an empty line is read (and refused later)
+    CHECK(from_fd("\n").empty());                                   // an empty line is read (and refused later)
     CHECK(from_fd(std::string(65535, 'p') + "\n").size() == 65535);
 }
 

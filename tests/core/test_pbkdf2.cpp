@@ -1,6 +1,5 @@
-#include "core/pbkdf2.hpp"
-
 #include "core/error.hpp"
+#include "core/pbkdf2.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -31,15 +30,12 @@ std::string derive_hex(const std::string& password, const std::string& salt, std
 // The published PBKDF2-HMAC-SHA512 vectors (the RFC 6070 inputs with SHA-512, as listed in the
 // "PBKDF2-HMAC-SHA512 test vectors" answers and checked against Python's hashlib).
 TEST_CASE("PBKDF2-HMAC-SHA512 matches the published vectors", "[pbkdf2]") {
-    CHECK(derive_hex("password", "salt", 1) ==
-          "867f70cf1ade02cff3752599a3a53dc4af34c7a669815ae5d513554e1c8cf252"
-          "c02d470a285a0501bad999bfe943c08f050235d7d68b1da55e63f73b60a57fce");
-    CHECK(derive_hex("password", "salt", 2) ==
-          "e1d9c16aa681708a45f5c7c4e215ceb66e011a2e9f0040713f18aefdb866d53c"
-          "f76cab2868a39b9f7840edce4fef5a82be67335c77a6068e04112754f27ccf4e");
-    CHECK(derive_hex("password", "salt", 4096) ==
-          "d197b1b33db0143e018b12f3d1d1479e6cdebdcc97c5c0f87f6902e072f457b5"
-          "143f30602641b3d55cd335988cb36b84376060ecd532e039b742a239434af2d5");
+    CHECK(derive_hex("password", "salt", 1) == "867f70cf1ade02cff3752599a3a53dc4af34c7a669815ae5d513554e1c8cf252"
+                                               "c02d470a285a0501bad999bfe943c08f050235d7d68b1da55e63f73b60a57fce");
+    CHECK(derive_hex("password", "salt", 2) == "e1d9c16aa681708a45f5c7c4e215ceb66e011a2e9f0040713f18aefdb866d53c"
+                                               "f76cab2868a39b9f7840edce4fef5a82be67335c77a6068e04112754f27ccf4e");
+    CHECK(derive_hex("password", "salt", 4096) == "d197b1b33db0143e018b12f3d1d1479e6cdebdcc97c5c0f87f6902e072f457b5"
+                                                  "143f30602641b3d55cd335988cb36b84376060ecd532e039b742a239434af2d5");
     CHECK(derive_hex("passwordPASSWORDpassword", "saltSALTsaltSALTsaltSALTsaltSALTsalt", 4096) ==
           "8c0511f4c6e597c6ac6315d8f0362e225f3c501495ba23b868c005174dc4ee71"
           "115b59f9e60cd9532fa33e0f75aefe30225c583a186cd82bd4daea9724a3d3b8");

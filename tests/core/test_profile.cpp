@@ -1,6 +1,5 @@
-#include "core/profile.hpp"
-
 #include "core/error.hpp"
+#include "core/profile.hpp"
 
 #include <catch2/catch.hpp>
 

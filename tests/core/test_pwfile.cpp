@@ -13,20 +13,28 @@ const std::string h2 =
 
 }  // namespace
 
-TEST_CASE("a file with comments, blanks, CRLF, padding and unknown formats round-trips byte for byte",
-          "[pwfile]") {
+TEST_CASE("a file with comments, blanks, CRLF, padding and unknown formats round-trips byte for byte", "[pwfile]") {
     const std::string content = "# staff accounts\n"
                                 "\n"
-                                "alice:" + h1 + "\n"
+                                "alice:" +
+                                h1 +
+                                "\n"
                                 "   \t\n"
-                                "bob:" + h2 + "\r\n"
-                                " carol : " + h1 + " \n"
+                                "bob:" +
+                                h2 +
+                                "\r\n"
+                                " carol : " +
+                                h1 +
+                                " \n"
                                 "dave:$5$rounds=5000$unknown$format\n"
                                 "erin:plaintext\n"
-                                "#frank:" + h1 + "\n"
+                                "#frank:" +
+                                h1 +
+                                "\n"
                                 "  # not a comment:plain\n"
                                 "garbage without colon\n"
-                                "last:" + h2;  // no final newline
+                                "last:" +
+                                h2;  // no final newline
     const PwFile file = PwFile::parse(content);
     CHECK(file.serialise() == content);
     REQUIRE(file.lines().size() == 12);

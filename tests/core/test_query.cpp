@@ -1,6 +1,5 @@
-#include "core/query.hpp"
-
 #include "core/error.hpp"
+#include "core/query.hpp"
 #include "core/secret.hpp"
 #include "support/errors.hpp"
 #include "support/temp_dir.hpp"

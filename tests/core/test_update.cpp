@@ -1,9 +1,8 @@
 // The write path against a real filesystem: modes, owners, refusals that leave the file as it was.
-#include "core/update.hpp"
-
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/secret.hpp"
+#include "core/update.hpp"
 #include "support/errors.hpp"
 #include "support/temp_dir.hpp"
 
@@ -86,8 +85,8 @@ TEST_CASE("an edit that adds no user does not create the file", "[update]") {
     const TempDir dir;
     UpdateOptions options;
     options.create = true;
-    const UpdateResult result = update_password_file(
-        dir.file("pw"), options, [](PwFile& file) { return remove_users(file, {"nobody"}, true); });
+    const UpdateResult result = update_password_file(dir.file("pw"), options,
+                                                     [](PwFile& file) { return remove_users(file, {"nobody"}, true); });
     CHECK_FALSE(result.written);
     CHECK(dir.entries().empty());
 }
@@ -114,7 +113,8 @@ TEST_CASE("malformed lines are refused without force and kept with it", "[update
     write_file(path, original);
     std::string message;
     CHECK(error_code_of([&] { (void)update_password_file(path, {}, add("c")); }, message) == ExitCode::failure);
-    CHECK(message == path + ":2: missing username before ':' (fix the line, or use --force to keep it as it is and go on)");
+    CHECK(message ==
+          path + ":2: missing username before ':' (fix the line, or use --force to keep it as it is and go on)");
     CHECK(read_file_text(path) == original);
     UpdateOptions force;
     force.force = true;
@@ -141,9 +141,7 @@ TEST_CASE("an edit error names the file and leaves it as it was", "[update]") {
     write_file(path, "a:x\n");
     std::string message;
     const auto code = error_code_of(
-        [&] {
-            (void)update_password_file(path, {}, [](PwFile& file) { return remove_users(file, {"zz"}, false); });
-        },
+        [&] { (void)update_password_file(path, {}, [](PwFile& file) { return remove_users(file, {"zz"}, false); }); },
         message);
     CHECK(code == ExitCode::no_such_user);
     CHECK(message == path + ": no such user 'zz'");

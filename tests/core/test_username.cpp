@@ -1,6 +1,5 @@
-#include "core/username.hpp"
-
 #include "core/secret.hpp"
+#include "core/username.hpp"
 
 #include <catch2/catch.hpp>
 
