@@ -39,7 +39,7 @@ std::string json_string(std::string_view text) {
             out += "\\t";
         } else if (byte < 0x20 || byte == 0x7F) {
             char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(byte));
+            (void)std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(byte));
             out += escaped;
         } else {
             out += c;

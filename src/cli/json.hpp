@@ -11,12 +11,12 @@ namespace mqpasswd::cli {
 
 class JsonObject {
 public:
-    JsonObject& field(std::string_view key, std::string_view value);
-    JsonObject& field(std::string_view key, const char* value) { return field(key, std::string_view(value)); }
-    JsonObject& field(std::string_view key, bool value);
-    JsonObject& field(std::string_view key, unsigned long long value);
+    JsonObject& field(std::string_view name, std::string_view value);
+    JsonObject& field(std::string_view name, const char* value) { return field(name, std::string_view(value)); }
+    JsonObject& field(std::string_view name, bool value);
+    JsonObject& field(std::string_view name, unsigned long long value);
     // `json` is already JSON (an array or object).
-    JsonObject& raw(std::string_view key, std::string_view json);
+    JsonObject& raw(std::string_view name, std::string_view json);
     [[nodiscard]] std::string str() const { return "{" + body_ + "}"; }
 
 private:

@@ -132,7 +132,7 @@ std::string PwFile::new_line_ending() const {
     return !lines_.empty() && lines_.back().eol == "\r\n" ? "\r\n" : "\n";
 }
 
-void PwFile::set(std::string_view username, std::string hash) {
+void PwFile::set(std::string_view username, const std::string& hash) {
     std::string text = std::string(username) + ':' + hash;
     const std::size_t first = find(username);
     if (first == npos) {

@@ -52,7 +52,7 @@ public:
 
     // Replaces the user's first line with "user:hash" (keeping its line ending) and drops later
     // lines of the same user; appends a new line when the user is absent.
-    void set(std::string_view username, std::string hash);
+    void set(std::string_view username, const std::string& hash);
     // Removes every line of the user; returns how many there were.
     std::size_t remove(std::string_view username);
 

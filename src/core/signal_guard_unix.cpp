@@ -29,8 +29,8 @@ extern "C" void on_fatal_signal(int signal_number) {
         const char newline = '\n';
         [[maybe_unused]] const auto ignored = write(terminal_fd, &newline, 1);
     }
-    std::signal(signal_number, SIG_DFL);
-    std::raise(signal_number);
+    (void)std::signal(signal_number, SIG_DFL);
+    (void)std::raise(signal_number);  // dies here with the signal's own status, as the shell expects
 }
 
 void install_handlers() {
