@@ -1,6 +1,7 @@
 // mqpasswd's entry point: parse, run one command, turn the one error type into a message and code.
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "cli/compat.hpp"
 #include "cli/output.hpp"
 #include "core/error.hpp"
 
@@ -11,7 +12,17 @@
 int main(int argc, char** argv) {
     using namespace mqpasswd;
     try {
-        cli::ParsedCommandLine parsed = cli::parse_command_line({argv + 1, argv + argc});
+        std::vector<std::string> args(argv + 1, argv + argc);
+        // Installed as mosquitto_passwd (a symlink), or asked for by name: the compat front.
+        std::string_view program = argv[0];
+        program.remove_prefix(program.rfind('/') + 1);  // npos + 1 == 0: no directory part
+        if (program == "mosquitto_passwd") {
+            return cli::run_compat(args);
+        }
+        if (!args.empty() && args.front() == "compat") {
+            return cli::run_compat({args.begin() + 1, args.end()});
+        }
+        cli::ParsedCommandLine parsed = cli::parse_command_line(std::move(args));
         if (parsed.help) {
             std::cout << *parsed.help << '\n';
             return 0;

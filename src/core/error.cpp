@@ -5,9 +5,9 @@
 
 namespace mqpasswd {
 
-Error::Error(ExitCode code, std::string message, std::string path, std::size_t line)
-    : std::runtime_error(message), code_(code), message_(std::move(message)), path_(std::move(path)), line_(line) {
-}
+Error::Error(ExitCode code, std::string message, std::string path, std::size_t line, int errno_value)
+    : std::runtime_error(message), code_(code), message_(std::move(message)), path_(std::move(path)), line_(line),
+      errno_value_(errno_value) {}
 
 std::string describe(const Error& error) {
     std::string text;
@@ -23,7 +23,7 @@ std::string describe(const Error& error) {
 
 Error system_error(const std::string& path, const std::string& what, int errno_value) {
     std::string message = what.empty() ? std::string() : what + ": ";
-    return Error(ExitCode::failure, message + std::strerror(errno_value), path);
+    return Error(ExitCode::failure, message + std::strerror(errno_value), path, 0, errno_value);
 }
 
 }  // namespace mqpasswd

@@ -18,18 +18,22 @@ enum class ExitCode : int {
 
 class Error : public std::runtime_error {
 public:
-    Error(ExitCode code, std::string message, std::string path = {}, std::size_t line = 0);
+    Error(ExitCode code, std::string message, std::string path = {}, std::size_t line = 0, int errno_value = 0);
 
     [[nodiscard]] ExitCode code() const noexcept { return code_; }
     [[nodiscard]] const std::string& message() const noexcept { return message_; }
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     [[nodiscard]] std::size_t line() const noexcept { return line_; }
+    // The errno of the failed system call behind this error, or 0. The compat front needs it to
+    // print mosquitto_passwd's own "... %s." messages.
+    [[nodiscard]] int errno_value() const noexcept { return errno_value_; }
 
 private:
     ExitCode code_;
     std::string message_;
     std::string path_;
     std::size_t line_;
+    int errno_value_;
 };
 
 // "PATH:LINE: message", "PATH: message" or "message", as the error's context allows.

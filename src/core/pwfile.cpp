@@ -77,11 +77,14 @@ PwLine classify_line(std::string text, std::string eol, std::size_t source_line)
     return line;
 }
 
-PwFile::~PwFile() {
+PwFile::~PwFile() { clear(); }
+
+void PwFile::clear() noexcept {
     for (auto& line : lines_) {
         OPENSSL_cleanse(line.text.data(), line.text.size());
         OPENSSL_cleanse(line.hash.data(), line.hash.size());
     }
+    lines_.clear();
 }
 
 PwFile PwFile::parse(std::string_view content) {
@@ -129,7 +132,7 @@ std::size_t PwFile::find(std::string_view username) const noexcept {
 
 std::string PwFile::new_line_ending() const {
     // Follow a file written with CRLF endings; LF otherwise (what mosquitto_passwd writes).
-    return !lines_.empty() && lines_.back().eol == "\r\n" ? "\r\n" : "\n";
+    return !lf_only_ && !lines_.empty() && lines_.back().eol == "\r\n" ? "\r\n" : "\n";
 }
 
 void PwFile::set(std::string_view username, const std::string& hash) {
@@ -144,7 +147,7 @@ void PwFile::set(std::string_view username, const std::string& hash) {
         return;
     }
     PwLine& line = lines_[first];
-    std::string eol = line.eol.empty() ? new_line_ending() : line.eol;
+    std::string eol = line.eol.empty() || lf_only_ ? new_line_ending() : line.eol;
     OPENSSL_cleanse(line.text.data(), line.text.size());  // the old line may hold a plain-text password
     line = classify_line(std::move(text), std::move(eol), line.source_line);
     for (std::size_t i = lines_.size(); i-- > first + 1;) {

@@ -53,6 +53,12 @@ public:
     // Replaces the user's first line with "user:hash" (keeping its line ending) and drops later
     // lines of the same user; appends a new line when the user is absent.
     void set(std::string_view username, const std::string& hash);
+    // Lines that set() writes end like the file's last line (CRLF or LF) by default; mosquitto_passwd
+    // always writes "\n", and its compat front asks for that.
+    void always_end_new_lines_with_lf() noexcept { lf_only_ = true; }
+
+    // Drops every line (wiping them), for a file that is being created anew.
+    void clear() noexcept;
     // Removes every line of the user; returns how many there were.
     std::size_t remove(std::string_view username);
 
@@ -67,6 +73,7 @@ private:
     [[nodiscard]] std::string new_line_ending() const;
 
     std::vector<PwLine> lines_;
+    bool lf_only_ = false;
 };
 
 // Splits one line's text the way the broker does (first byte '#', first ':', trimmed fields)

@@ -77,7 +77,9 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     } catch (Error& error) {
         throw Error(error.code(), error.message(), path, error.line());
     }
-    refuse_duplicates(file, path);
+    if (!options.allow_duplicates) {
+        refuse_duplicates(file, path);
+    }
     std::string content = file.serialise();
     const WipeOnExit wipe_new(content);
     if (options.dry_run) {

@@ -14,4 +14,6 @@ TEST_CASE("errors print as FILE:LINE: message, with what context they have", "[e
     const Error from_errno = system_error("pw", "cannot open", ENOENT);
     CHECK(describe(from_errno) == "pw: cannot open: No such file or directory");
     CHECK(from_errno.code() == ExitCode::failure);
+    CHECK(from_errno.errno_value() == ENOENT);
+    CHECK(Error(ExitCode::failure, "x").errno_value() == 0);
 }

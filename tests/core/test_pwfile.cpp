@@ -94,6 +94,14 @@ TEST_CASE("set appends a new user and never merges it into an unterminated last 
     CHECK(empty.serialise() == "bob:x\n");
 }
 
+TEST_CASE("mosquitto_passwd's convention: every line written ends in LF", "[pwfile]") {
+    PwFile file = PwFile::parse("alice:" + h1 + "\r\nbob:x\r\n");
+    file.always_end_new_lines_with_lf();
+    file.set("alice", "A");
+    file.set("carol", "C");
+    CHECK(file.serialise() == "alice:A\nbob:x\r\ncarol:C\n");
+}
+
 TEST_CASE("set on a duplicated user keeps the first line and drops the rest", "[pwfile]") {
     PwFile file = PwFile::parse("a:x\nb:y\na:z\nc:w\na:v\n");
     CHECK(file.duplicate_users().size() == 2);

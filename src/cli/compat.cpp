@@ -1,0 +1,200 @@
+// Each mode does what Mosquitto 2.1.2's mosquitto_passwd does and prints what it prints, except
+// where the real tool destroys data (facts: mosquitto_passwd-2.1.2.md): lines it calls corrupt are
+// kept, -U leaves hashed lines alone, and every write is the atomic, locked one of DESIGN §6.
+#include "cli/compat.hpp"
+
+#include "broker/broker_version.hpp"
+#include "cli/compat_args.hpp"
+#include "cli/compat_prompt.hpp"
+#include "cli/compat_checks.hpp"
+#include "core/error.hpp"
+#include "core/legacy_scan.hpp"
+#include "core/update.hpp"
+
+#include <iostream>
+
+namespace mqpasswd::cli {
+namespace {
+
+// What one run prints and returns; printed once at the end, stdout first.
+struct Outcome {
+    int code = 0;
+    std::string out;
+    std::string err;
+};
+
+int emit(const Outcome& outcome) {
+    std::cout << outcome.out << std::flush;
+    std::cerr << outcome.err << std::flush;
+    return outcome.code;
+}
+
+UpdateOptions legacy_update(bool create) {
+    UpdateOptions options;
+    options.create = create;
+    options.force = true;             // lines the real tool calls corrupt are kept, never refused
+    options.allow_duplicates = true;  // the real tool never refuses a file for them
+    return options;
+}
+
+std::string user_line(const std::string& user, const char* verb) {
+    return std::string(verb) + " password for user " + user + "\n";
+}
+
+Outcome run_create(const CompatRequest& request, const CompatFile& file, const std::string& hash) {
+    if (request.use_stdout) {
+        return {0, request.username + ":" + hash + "\n", {}};
+    }
+    if (const auto problem = create_problem(file.path)) {
+        return {1, {}, *problem};
+    }
+    (void)update_password_file(file.path, legacy_update(true), [&](PwFile& pwfile) {
+        pwfile.clear();
+        pwfile.set(request.username, hash);
+        return EditReport{{{request.username, Action::added}}, {}};
+    });
+    return {0, user_line(request.username, "Adding"), {}};
+}
+
+Outcome run_add(const CompatRequest& request, const CompatFile& file, const std::string& hash) {
+    Outcome outcome;
+    (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
+        const LegacyScan scan = legacy_scan(pwfile, request.username);
+        if (scan.corrupt_line != 0) {
+            outcome.err += "Error: Corrupt password file at line " + std::to_string(scan.corrupt_line) + ".\n";
+            if (scan.user_seen) {  // the real tool fails here and changes nothing
+                outcome.out += user_line(request.username, "Updating");
+                outcome.code = 1;
+                return EditReport{};
+            }
+        }
+        outcome.out += user_line(request.username, scan.user_seen ? "Updating" : "Adding");
+        const bool existed = pwfile.find(request.username) != PwFile::npos;
+        pwfile.always_end_new_lines_with_lf();
+        pwfile.set(request.username, hash);
+        return EditReport{{{request.username, existed ? Action::updated : Action::added}}, {}};
+    });
+    return outcome;
+}
+
+Outcome run_remove(const CompatRequest& request, const CompatFile& file) {
+    Outcome outcome;
+    (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
+        const LegacyScan scan = legacy_scan(pwfile, request.username);
+        if (scan.corrupt_line != 0) {
+            outcome.err += "Error: Corrupt password file at line " + std::to_string(scan.corrupt_line) + ".\n";
+            outcome.code = 1;
+        }
+        if (!scan.user_seen) {
+            outcome.err += "Warning: User " + request.username + " not found in password file.\n";
+            outcome.code = 1;
+        }
+        if (outcome.code != 0) {
+            return EditReport{};
+        }
+        pwfile.remove(request.username);
+        return EditReport{{{request.username, Action::removed}}, {}};
+    });
+    return outcome;
+}
+
+Outcome run_upgrade(const CompatFile& file, const HashSpec& spec) {
+    Outcome outcome;
+    (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
+        if (pwfile.lines().empty()) {
+            outcome.code = 1;  // the real tool's "nothing processed" status leaks out, with no message
+            return EditReport{};
+        }
+        const LegacyScan scan = legacy_scan(pwfile, {});
+        if (scan.corrupt_line != 0) {
+            outcome.err += "Error: Corrupt password file at line " + std::to_string(scan.corrupt_line) + ".\n";
+            outcome.code = 1;
+            return EditReport{};
+        }
+        pwfile.always_end_new_lines_with_lf();
+        return upgrade_plain_text(pwfile, spec);
+    });
+    return outcome;
+}
+
+// Everything after the argument checks, in the real tool's order: username, password length,
+// the path, then (-c: prompt, open) or (open, prompt), then the edit.
+Outcome run_request(CompatRequest& request) {
+    if (request.mode != CompatMode::upgrade) {
+        if (auto problem = compat_username_problem(request.username)) {
+            return {1, {}, *problem};
+        }
+    }
+    if (request.batch && request.password.size() > 65535) {
+        return {1, {}, "Error: Password must be less than 65536 characters long.\n"};
+    }
+    CompatFile file;
+    if (!request.use_stdout) {
+        auto resolved = resolve_compat_path(request.pwfile);
+        if (!resolved.error.empty()) {
+            return {1, {}, resolved.error};
+        }
+        file = std::move(resolved);
+    }
+    Outcome opened;
+    if (request.mode != CompatMode::create) {
+        opened.err = open_existing(file);
+        if (!file.usable) {
+            opened.code = 1;
+            return opened;
+        }
+    }
+    if (request.mode == CompatMode::remove) {
+        Outcome outcome = run_remove(request, file);
+        outcome.err = opened.err + outcome.err;
+        return outcome;
+    }
+    const auto target = compat_target(request);
+    if (!target.error.empty()) {
+        return {1, {}, opened.err + target.error};
+    }
+    if (request.mode == CompatMode::upgrade) {
+        Outcome outcome = run_upgrade(file, target.spec);
+        outcome.err = opened.err + outcome.err;
+        return outcome;
+    }
+    std::cerr << opened.err << std::flush;  // the real tool warns before it prompts
+    Secret password;
+    if (request.batch) {
+        password = Secret::copy_of(request.password);
+        wipe(request.password);
+    } else {
+        CompatPassword typed = compat_prompt();
+        if (typed.code != 0) {
+            return {typed.code, {}, typed.error};
+        }
+        password = std::move(typed.password);
+    }
+    std::string hash;
+    try {
+        hash = make_hash(target.spec, password);
+    } catch (const Error&) {
+        return {1, {}, "Error: Unable to hash password.\n"};
+    }
+    return request.mode == CompatMode::create ? run_create(request, file, hash) : run_add(request, file, hash);
+}
+
+}  // namespace
+
+int run_compat(const std::vector<std::string>& args) {
+    auto parsed = parse_compat_args(args);
+    if (auto* exit = std::get_if<CompatExit>(&parsed)) {
+        return emit({exit->code, exit->out, exit->err});
+    }
+    auto& request = std::get<CompatRequest>(parsed);
+    const WipeOnExit wipe_password(request.password);
+    try {
+        return emit(run_request(request));
+    } catch (const Error& error) {
+        // Failures the real tool has no message for (a lock held too long, a full disk): its
+        // style, our words. The file is unchanged whenever this is reached.
+        return emit({1, {}, "Error: " + describe(error) + ".\n"});
+    }
+}
+
+}  // namespace mqpasswd::cli

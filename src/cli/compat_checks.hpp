@@ -1,0 +1,40 @@
+// The checks mosquitto_passwd makes before it edits anything (username, path, file, hash type),
+// each returning the real tool's exact stderr text when it fails.
+#pragma once
+
+#include "cli/compat_args.hpp"
+#include "core/hash.hpp"
+
+#include <optional>
+#include <string>
+
+namespace mqpasswd::cli {
+
+[[nodiscard]] std::optional<std::string> compat_username_problem(const std::string& username);
+
+struct CompatFile {
+    std::string path;    // realpath of an existing file, else as typed (as the real tool shows it)
+    bool usable = false; // open_existing found a regular file it may edit
+    std::string error;   // resolve_compat_path: the failure text
+};
+
+// realpath(); a missing file keeps the typed path, other failures are "Error reading password file".
+[[nodiscard]] CompatFile resolve_compat_path(const std::string& typed);
+
+// Opens the existing file as the real tool's "r+" open would, for its errors and for 2.1.2's
+// warnings about permissions and owner. Returns the stderr text (warnings, or the error);
+// sets `usable`. Also checks that the directory takes our temp file.
+[[nodiscard]] std::string open_existing(CompatFile& file);
+
+// -c: the real tool's "Unable to open file ... for writing" failure for this path, if any.
+[[nodiscard]] std::optional<std::string> create_problem(const std::string& path);
+
+struct CompatHashTarget {
+    HashSpec spec;
+    std::string error;  // non-empty: print it and exit 1
+};
+
+// -H/-I over the target profile: $MQPASSWD_BROKER_VERSION (2.0, 2.1, auto), default auto.
+[[nodiscard]] CompatHashTarget compat_target(const CompatRequest& request);
+
+}  // namespace mqpasswd::cli

@@ -1,0 +1,301 @@
+"""Differential test of the mosquitto_passwd front against Debian's real mosquitto_passwd (2.0.11).
+
+Each case runs the same arguments, stdin and starting file through both programs and compares
+stdout, stderr, exit code and the resulting file (hashes are compared by verifying the password,
+since salts differ). Where Mosquitto 2.1.2, which mqpasswd matches, differs from 2.0.11, the case
+says so with a tag, and the expectation for mqpasswd is derived from 2.0.11's output plus that
+documented difference (shared/facts/mosquitto_passwd-2.1.2.md):
+
+  ADDS     2.1.2 prints "Adding password for user U" on stdout after a successful add
+  UPDATES  ... and "Updating password for user U"
+  WARNS    2.1.2 warns about a file with permissions for others (the world-readable warning)
+  USAGE    the usage text names -H argon2id (2.1.2) instead of -H sha512 (2.0.11)
+  KEEPS    mqpasswd keeps lines the real tool drops (comments, lines after a corrupt one, an
+           unterminated last line); the case gives both resulting files
+  STDOUT   -c - writes the line to stdout (2.1.2); 2.0.11 creates a file named "-"
+
+Usage: test_compat.py PATH/TO/mqpasswd [CASE-SUBSTRING]
+"""
+import os
+import re
+import subprocess
+import tempfile
+
+from harness import MQPASSWD, TempDir, case, check, check_equal, run, run_cases
+
+REAL = "/usr/bin/mosquitto_passwd"
+HASH = re.compile(r"^(.*?):\$(6|7|argon2id)\$.*$")
+
+USAGE_2_0 = """mosquitto_passwd is a tool for managing password files for mosquitto.
+
+Usage: mosquitto_passwd [-H sha512 | -H sha512-pbkdf2] [-c | -D] passwordfile username
+       mosquitto_passwd [-H sha512 | -H sha512-pbkdf2] [-c] -b passwordfile username password
+       mosquitto_passwd -U passwordfile
+ -b : run in batch mode to allow passing passwords on the command line.
+ -c : create a new password file. This will overwrite existing files.
+ -D : delete the username rather than adding/updating its password.
+ -H : specify the hashing algorithm. Defaults to sha512-pbkdf2, which is recommended.
+      Mosquitto 1.6 and earlier defaulted to sha512.
+ -U : update a plain text password file to use hashed passwords.
+
+See https://mosquitto.org/ for more information.
+
+"""
+USAGE_2_1 = USAGE_2_0.replace("[-H sha512 | -H sha512-pbkdf2]", "[-H argon2id | -H sha512-pbkdf2]").replace(
+    "Defaults to sha512-pbkdf2, which is recommended.\n",
+    "Defaults to argon2id, which is recommended.\n      Mosquitto 2.0 and earlier defaulted to sha512-pbkdf2.\n")
+
+LONG = "u" * 65536
+
+
+class Case:
+    def __init__(self, name, args, stdin="", file=None, mode=0o600, tags=(), verify=None, real_file=None,
+                 ours_file=None, setup=None):
+        self.name, self.args, self.stdin, self.file, self.mode = name, args, stdin, file, mode
+        self.tags, self.verify, self.real_file, self.ours_file, self.setup = set(tags), verify or {}, real_file, \
+            ours_file, setup
+
+
+CASES = [
+    # The command line: option loop, combinations, argument counts.
+    Case("no arguments", [], tags=["USAGE"]),
+    Case("unknown option is a positional", ["-x"], tags=["USAGE"]),
+    Case("-h is a positional", ["-h"], tags=["USAGE"]),
+    Case("--help is a positional", ["--help"], tags=["USAGE"]),
+    Case("-H without a value", ["-H"]),
+    Case("-H unknown", ["-H", "md5", "pw", "u"]),
+    Case("-H argon2id for a 2.0 broker", ["-H", "argon2id", "-b", "pw", "u", "p"], file="a:b\n"),
+    Case("-I without a value", ["-I"]),
+    Case("-I 0", ["-I", "0", "pw", "u"]),
+    Case("-I not a number", ["-I", "abc", "pw", "u"]),
+    Case("-I negative", ["-I", "-5", "pw", "u"]),
+    Case("-c with -D", ["-c", "-D", "pw", "u"]),
+    Case("-c with -U", ["-c", "-U", "pw"]),
+    Case("-D with -U", ["-D", "-U", "pw"]),
+    Case("-U with -D", ["-U", "-D", "pw"]),
+    Case("-b with -D", ["-b", "-D", "pw", "u"]),
+    Case("-c -b missing the password", ["-c", "-b", "pw", "u"]),
+    Case("-c missing the user", ["-c", "pw"]),
+    Case("-D missing the user", ["-D", "pw"]),
+    Case("-U alone", ["-U"]),
+    Case("-U with two files", ["-U", "pw", "extra"]),
+    Case("-b with two arguments", ["-b", "pw", "u"], tags=["USAGE"]),
+    Case("one argument", ["pw"], tags=["USAGE"]),
+    Case("three arguments without -b", ["pw", "u", "p"], tags=["USAGE"]),
+    Case("options after the file are positionals", ["pw", "u", "-b"], tags=["USAGE"]),
+    # Usernames and passwords.
+    Case("username with ':'", ["-b", "pw", "a:b", "p"]),
+    Case("username with a tab", ["-b", "pw", "a\tb", "p"]),
+    Case("username with DEL", ["-b", "pw", "a\x7fb", "p"]),
+    Case("username of 65536 bytes", ["-b", "pw", LONG, "p"]),
+    Case("password of 65536 bytes", ["-b", "pw", "u", "p" * 65536], file="a:b\n"),
+    Case("empty username is accepted", ["-b", "pw", "", "p"], file="a:b\n", tags=["ADDS"]),
+    # Files that cannot be used.
+    Case("-U on a missing file", ["-U", "nofile"]),
+    Case("-D on a missing file", ["-D", "nofile", "u"]),
+    Case("-b on a missing file", ["-b", "nofile", "u", "p"]),
+    Case("prompt on a missing file", ["nofile", "u"], stdin="pw\npw\n"),
+    Case("a path through a regular file", ["-b", "pw/x", "u", "p"], file="a:b\n"),
+    Case("a directory as the file", ["-b", "dir", "u", "p"], setup=lambda d: os.mkdir(os.path.join(d, "dir"))),
+    Case("-c into a missing directory", ["-c", "-b", "nodir/pw", "u", "p"]),
+    # Adding, updating, deleting.
+    Case("-c creates", ["-c", "-b", "pw", "alice", "secret"], tags=["ADDS"], verify={"alice": "secret"}),
+    Case("-c overwrites", ["-c", "-b", "pw", "alice", "secret"], file="old:x\nbob:y\n", tags=["ADDS"],
+         verify={"alice": "secret"}),
+    Case("-b adds a user", ["-b", "pw", "bob", "hunter2"], file="alice:secret\n", tags=["ADDS"],
+         verify={"bob": "hunter2"}),
+    Case("-b updates a user", ["-b", "pw", "alice", "new"], file="alice:old\nbob:x\n", tags=["UPDATES"],
+         verify={"alice": "new"}),
+    Case("-H sha512", ["-H", "sha512", "-b", "pw", "bob", "x"], file="a:b\n", tags=["ADDS"], verify={"bob": "x"}),
+    Case("-I 5000", ["-I", "5000", "-b", "pw", "bob", "x"], file="a:b\n", tags=["ADDS"], verify={"bob": "x"}),
+    Case("password with ':' and spaces", ["-b", "pw", "bob", "pa: ss"], file="a:b\n", tags=["ADDS"],
+         verify={"bob": "pa: ss"}),
+    Case("-D removes a user", ["-D", "pw", "alice"], file="alice:x\nbob:y\n"),
+    Case("-D removes every copy", ["-D", "pw", "alice"], file="alice:x\nbob:y\nalice:z\n"),
+    Case("-D of a missing user", ["-D", "pw", "carol"], file="alice:x\n"),
+    Case("-U hashes plain text", ["-U", "pw"], file="alice:secret\nbob:hunter2\n",
+         verify={"alice": "secret", "bob": "hunter2"}),
+    Case("-U on an empty file", ["-U", "pw"], file=""),
+    Case("-b -U is -U", ["-b", "-U", "pw"], file="alice:secret\n", verify={"alice": "secret"}),
+    Case("CRLF lines are kept", ["-b", "pw", "carol", "c"], file="alice:x\r\nbob:y\r\n", tags=["ADDS"],
+         verify={"carol": "c"}),
+    Case("CRLF line updated", ["-b", "pw", "alice", "c"], file="alice:x\r\nbob:y\r\n", tags=["UPDATES"],
+         verify={"alice": "c"}),
+    Case("world-readable file", ["-b", "pw", "carol", "c"], file="alice:x\n", mode=0o644, tags=["ADDS", "WARNS"]),
+    # What the real tool calls corrupt: same messages and codes; mqpasswd keeps the lines.
+    Case("a comment, then adding a user", ["-b", "pw", "carol", "c"], file="alice:x\n# staff\nbob:y\n",
+         tags=["ADDS", "KEEPS"], real_file=["alice:x", "carol:<hash>"],
+         ours_file=["alice:x", "# staff", "bob:y", "carol:<hash>"], verify={"carol": "c"}),
+    Case("a blank line, updating a user above it", ["-b", "pw", "alice", "c"], file="alice:x\n\nbob:y\n",
+         tags=["UPDATES"]),
+    Case("a comment, updating a user below it", ["-b", "pw", "bob", "c"], file="alice:x\n# staff\nbob:y\n",
+         tags=["ADDS", "KEEPS"], real_file=["alice:x", "bob:<hash>"],
+         ours_file=["alice:x", "# staff", "bob:<hash>"], verify={"bob": "c"}),
+    Case("a corrupt line, deleting", ["-D", "pw", "bob"], file="alice:x\nnocolon\nbob:y\n"),
+    Case("a corrupt line, deleting the user above it", ["-D", "pw", "alice"], file="alice:x\nnocolon\nbob:y\n"),
+    Case("a comment, -U", ["-U", "pw"], file="alice:x\n#c\n"),
+    Case("no final newline", ["-b", "pw", "bob", "b"], file="alice:x", tags=["ADDS", "KEEPS"],
+         real_file=["alice:xbob:<hash>"], ours_file=["alice:x", "bob:<hash>"]),
+    # Prompts on a pipe.
+    Case("prompt on a pipe", ["pw", "bob"], stdin="secret\nsecret\n", file="a:b\n", tags=["ADDS"],
+         verify={"bob": "secret"}),
+    Case("prompt with CRLF input", ["pw", "bob"], stdin="secret\r\nsecret\r\n", file="a:b\n", tags=["ADDS"],
+         verify={"bob": "secret"}),
+    Case("prompt with spaces kept", ["pw", "bob"], stdin=" s p \n s p \n", file="a:b\n", tags=["ADDS"],
+         verify={"bob": " s p "}),
+    Case("prompt mismatch", ["pw", "bob"], stdin="one\ntwo\n", file="a:b\n"),
+    Case("prompt empty line", ["pw", "bob"], stdin="\n", file="a:b\n"),
+    Case("prompt end of input", ["pw", "bob"], stdin="", file="a:b\n"),
+    Case("prompt end of input at the second", ["pw", "bob"], stdin="abc\n", file="a:b\n"),
+    Case("-c prompt", ["-c", "pw", "alice"], stdin="pw\npw\n", tags=["ADDS"], verify={"alice": "pw"}),
+    Case("-c prompt mismatch creates nothing", ["-c", "pw", "alice"], stdin="pw\npx\n"),
+]
+
+
+def normalise_file(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as handle:
+        text = handle.read().decode(errors="replace")
+    lines = []
+    for line in text.split("\n")[:-1] if text.endswith("\n") else text.split("\n"):
+        match = HASH.match(line.rstrip("\r"))
+        ending = "\r" if line.endswith("\r") else ""  # line endings are part of what must be kept
+        lines.append(f"{match.group(1)}:<hash>{ending}" if match else line)
+    return lines
+
+
+def run_one(program, directory, item):
+    if item.file is not None:
+        path = os.path.join(directory, "pw")
+        with open(path, "w", newline="") as handle:
+            handle.write(item.file)
+        os.chmod(path, item.mode)
+    if item.setup:
+        item.setup(directory)
+    completed = subprocess.run([program] + item.args, input=item.stdin.encode(), capture_output=True,
+                               cwd=directory, timeout=60, env=dict(os.environ, LC_ALL="C"))
+    normal = lambda data: data.decode(errors="replace").replace(os.path.realpath(directory), "{DIR}")
+    return completed.returncode, normal(completed.stdout), normal(completed.stderr)
+
+
+def expected_ours(item, real_code, real_out, real_err):
+    out, err = real_out, real_err
+    user = item.args[-2] if item.args and "-b" in item.args else (item.args[-1] if item.args else "")
+    if "USAGE" in item.tags:
+        check_equal(real_out, USAGE_2_0, "the 2.0.11 usage text (fact check)")
+        out = USAGE_2_1
+    if "ADDS" in item.tags:
+        out += f"Adding password for user {user}\n"
+    if "UPDATES" in item.tags:
+        out += f"Updating password for user {user}\n"
+    if "WARNS" in item.tags:
+        err = ("Warning: File {DIR}/pw has world readable permissions. Future versions will refuse to load this "
+               "file.\nTo fix this, use `chmod 0700 {DIR}/pw`.\n") + err
+    return real_code, out, err
+
+
+def check_case(item, ours_program):
+    with TempDir() as real_dir, TempDir() as ours_dir:
+        real = run_one(REAL, real_dir.path, item)
+        ours = run_one(ours_program, ours_dir.path, item)
+        expected = expected_ours(item, *real)
+        check_equal(ours, expected, f"[{item.name}] (exit code, stdout, stderr) vs real {real!r}")
+        real_file = normalise_file(real_dir.file("pw"))
+        ours_file = normalise_file(ours_dir.file("pw"))
+        if "KEEPS" in item.tags:
+            check_equal(real_file, item.real_file, f"[{item.name}] the real tool's file (fact check)")
+            check_equal(ours_file, item.ours_file, f"[{item.name}] our file")
+        else:
+            check_equal(ours_file, real_file, f"[{item.name}] resulting file")
+        for user, password in item.verify.items():
+            for label, directory in (("real", real_dir), ("ours", ours_dir)):
+                if label == "real" and "KEEPS" in item.tags and user not in str(item.real_file):
+                    continue
+                result = run(["verify", directory.file("pw"), user, "--stdin", "-q"], stdin=password + "\n")
+                check_equal(result.code, 0, f"[{item.name}] {label} file: verify {user}")
+        if ours_file is not None and item.file is None and "-c" in item.args:
+            check_equal(os.stat(ours_dir.file("pw")).st_mode & 0o777, 0o600, f"[{item.name}] new file mode")
+
+
+def compat_program(directory):
+    link = os.path.join(directory, "mosquitto_passwd")
+    os.symlink(os.path.abspath(MQPASSWD), link)
+    return link
+
+
+@case
+def every_case_matches_the_real_tool():
+    check(len(CASES) >= 40, "at least 40 cases")
+    with TempDir() as bin_dir:
+        program = compat_program(bin_dir.path)
+        failures = []
+        for item in CASES:
+            try:
+                check_case(item, program)
+            except AssertionError as error:
+                failures.append(str(error))
+        check(not failures, f"{len(failures)} of {len(CASES)} cases differ:\n" + "\n".join(failures))
+    print(f"     ({len(CASES)} cases)")
+
+
+@case
+def mqpasswd_compat_is_the_same_front():
+    with TempDir() as directory:
+        pwfile = directory.write("pw", "alice:x\n", mode=0o600)
+        result = run(["compat", "-b", pwfile, "bob", "b"])
+        check_equal((result.code, result.out, result.err), (0, "Adding password for user bob\n", ""), "compat")
+        check_equal(run(["compat"]).out, USAGE_2_1, "usage through 'mqpasswd compat'")
+
+
+@case
+def dash_c_dash_writes_the_line_to_stdout():
+    # 2.1.2 behaviour; Debian's 2.0.11 would create a file named "-".
+    with TempDir() as bin_dir, TempDir() as directory:
+        program = compat_program(bin_dir.path)
+        completed = subprocess.run([program, "-c", "-b", "-", "alice", "secret"], capture_output=True, text=True,
+                                   cwd=directory.path)
+        check_equal(completed.returncode, 0)
+        check_equal(completed.stderr, "")
+        check(re.fullmatch(r"alice:\$7\$1000\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==\n", completed.stdout),
+              completed.stdout)
+        check_equal(directory.entries(), [], "no file")
+        prompted = subprocess.run([program, "-c", "-", "alice"], input="pw\npw\n", capture_output=True, text=True,
+                                  cwd=directory.path)
+        check(prompted.stdout.startswith("Password: \nReenter password: \nalice:$7$"), prompted.stdout)
+
+
+@case
+def upgrade_leaves_hashed_lines_alone_unlike_the_real_tool():
+    with TempDir() as directory:
+        hashed = run(["set", directory.file("pw"), "alice", "--stdin", "--create", "-q"], stdin="secret\n")
+        check_equal(hashed.code, 0)
+        with open(directory.file("pw"), "a") as handle:
+            handle.write("bob:plain\n")
+        before_alice = directory.read("pw").splitlines()[0]
+        with TempDir() as bin_dir:
+            result = subprocess.run([compat_program(bin_dir.path), "-U", directory.file("pw")], capture_output=True,
+                                    text=True)
+        check_equal(result.returncode, 0, result.stderr)
+        lines = directory.read("pw").splitlines()
+        check_equal(lines[0], before_alice, "the hashed line is untouched")
+        check_equal(run(["verify", directory.file("pw"), "alice", "--stdin"], stdin="secret\n").code, 0, "alice")
+        check_equal(run(["verify", directory.file("pw"), "bob", "--stdin"], stdin="plain\n").code, 0, "bob")
+
+
+@case
+def compat_writes_are_atomic_and_keep_owner_and_mode():
+    with TempDir() as directory, TempDir() as bin_dir:
+        pwfile = directory.write("pw", "alice:x\n", mode=0o640)
+        if os.geteuid() == 0:
+            os.chown(pwfile, 0, 0)
+        inode = os.stat(pwfile).st_ino
+        result = subprocess.run([compat_program(bin_dir.path), "-b", pwfile, "bob", "b"], capture_output=True)
+        check_equal(result.returncode, 0, result.stderr)
+        info = os.stat(pwfile)
+        check(info.st_ino != inode, "replaced by rename, not rewritten in place")
+        check_equal(info.st_mode & 0o777, 0o640, "mode kept")
+        check_equal(sorted(directory.entries()), ["pw"], "no backup or temp file left")
+
+
+run_cases()
