@@ -42,15 +42,17 @@ bool read_entry(Secret& out) {
 // One prompt; on a terminal the entry is read with echo off (restored on every path, and by
 // the signal guard if the user presses Ctrl-C).
 bool prompt_entry(const char* prompt, Secret& out) {
-    std::cout << prompt << std::flush;
     termios saved{};
     if (::isatty(STDIN_FILENO) == 0 || ::tcgetattr(STDIN_FILENO, &saved) != 0) {
+        std::cout << prompt << std::flush;
         return read_entry(out) && !out.empty();
     }
     const TerminalGuard guard(STDIN_FILENO, saved);
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    // Echo off before the prompt shows (the real tool does it after, and a fast typist is echoed).
     ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::cout << prompt << std::flush;
     const bool got = read_entry(out);
     ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     return got && !out.empty();

@@ -70,6 +70,32 @@ def a_2_0_broker_refuses_the_2_1_profile_which_is_why_auto_detects():
 
 
 @case
+def broker_accepts_what_the_compat_front_writes():
+    with TempDir() as directory:
+        pwfile = directory.file("passwords")
+        compat = ["compat"]
+        steps = [
+            ["-c", "-b", pwfile, "alice", "secret"],
+            ["-b", pwfile, "bob", "pa:ss"],
+            ["-H", "sha512", "-b", pwfile, "carol", "c-pass"],
+            ["-I", "5000", "-b", pwfile, "dave", "d-pass"],
+        ]
+        for args in steps:
+            result = run(compat + args)
+            check_equal(result.code, 0, repr(result))
+        with open(pwfile, "a") as handle:
+            handle.write("erin:plain-pass\n")
+        check_equal(run(compat + ["-U", pwfile]).code, 0, "-U")
+        prompted = run(compat + [pwfile, "frank"], stdin="typed\ntyped\n")
+        check_equal(prompted.code, 0, repr(prompted))
+        with Broker(directory.path, pwfile) as broker:
+            for user, password in (("alice", "secret"), ("bob", "pa:ss"), ("carol", "c-pass"), ("dave", "d-pass"),
+                                   ("erin", "plain-pass"), ("frank", "typed")):
+                broker.check_accepts(user, password)
+                broker.check_refuses(user, password + "x")
+
+
+@case
 def changed_and_deleted_users_take_effect_on_reload():
     with TempDir() as directory:
         pwfile = directory.file("passwords")

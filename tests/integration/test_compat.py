@@ -16,10 +16,13 @@ documented difference (shared/facts/mosquitto_passwd-2.1.2.md):
 
 Usage: test_compat.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
+import fcntl
 import os
 import re
+import select
 import subprocess
-import tempfile
+import termios
+import time
 
 from harness import MQPASSWD, TempDir, case, check, check_equal, run, run_cases
 
@@ -226,7 +229,7 @@ def compat_program(directory):
 
 @case
 def every_case_matches_the_real_tool():
-    check(len(CASES) >= 40, "at least 40 cases")
+    check(len(CASES) + len(TERMINAL_CASES) >= 40, "at least 40 cases")
     with TempDir() as bin_dir:
         program = compat_program(bin_dir.path)
         failures = []
@@ -237,6 +240,77 @@ def every_case_matches_the_real_tool():
                 failures.append(str(error))
         check(not failures, f"{len(failures)} of {len(CASES)} cases differ:\n" + "\n".join(failures))
     print(f"     ({len(CASES)} cases)")
+
+
+def run_on_terminal(program, directory, args, typed):
+    """Runs a program on a pseudo-terminal, typing each entry of `typed` once its prompt shows.
+    Returns (exit code, the screen as bytes)."""
+    master, slave = os.openpty()
+
+    def make_controlling():
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen([program] + args, stdin=slave, stdout=slave, stderr=slave, cwd=directory,
+                               preexec_fn=make_controlling, close_fds=True)
+    screen = b""
+    prompts = [b"Password: ", b"Reenter password: "]
+    for index, entry in enumerate(typed):
+        deadline = time.monotonic() + 10
+        while screen.count(prompts[min(index, 1)]) < (1 if index < 2 else 2) and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                screen += os.read(master, 4096)
+        time.sleep(0.2)  # the real tool turns echo off only after it has shown the prompt
+        os.write(master, entry.encode())
+    code = process.wait(timeout=20)
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    echo_restored = bool(termios.tcgetattr(slave)[3] & termios.ECHO)
+    os.close(master)
+    os.close(slave)
+    check(echo_restored, f"{program}: terminal echo not restored")
+    return code, screen.replace(os.path.realpath(directory).encode(), b"{DIR}")
+
+
+TERMINAL_CASES = [
+    # (name, args, typed entries, starting file, tags)
+    ("add on a terminal", ["pw", "bob"], ["Typed-Secret\n", "Typed-Secret\n"], "a:b\n", ["ADDS"]),
+    ("update on a terminal", ["pw", "a"], ["Typed-Secret\n", "Typed-Secret\n"], "a:b\n", ["UPDATES"]),
+    ("-c on a terminal", ["-c", "pw", "alice"], ["Typed-Secret\n", "Typed-Secret\n"], None, ["ADDS"]),
+    ("mismatch on a terminal", ["pw", "bob"], ["one\n", "two\n"], "a:b\n", []),
+    ("empty entry on a terminal", ["pw", "bob"], ["\n"], "a:b\n", []),
+]
+
+
+@case
+def the_terminal_prompt_matches_the_real_tool():
+    with TempDir() as bin_dir:
+        program = compat_program(bin_dir.path)
+        for name, args, typed, content, tags in TERMINAL_CASES:
+            results = []
+            for binary in (REAL, program):
+                with TempDir() as directory:
+                    if content is not None:
+                        directory.write("pw", content, mode=0o600)
+                    code, screen = run_on_terminal(binary, directory.path, args, typed)
+                    check(b"Typed-Secret" not in screen, f"[{name}] {binary} echoed the password: {screen!r}")
+                    results.append((code, screen, normalise_file(directory.file("pw"))))
+            (real_code, real_screen, real_file), (code, screen, ours_file) = results
+            user = args[-1]
+            expected = real_screen
+            if "ADDS" in tags:
+                expected += f"Adding password for user {user}\r\n".encode()
+            if "UPDATES" in tags:
+                expected += f"Updating password for user {user}\r\n".encode()
+            check_equal((code, screen), (real_code, expected), f"[{name}] exit code and screen")
+            check_equal(ours_file, real_file, f"[{name}] resulting file")
+    print(f"     ({len(TERMINAL_CASES)} terminal cases)")
 
 
 @case
