@@ -5,8 +5,8 @@
 
 #include "broker/broker_version.hpp"
 #include "cli/compat_args.hpp"
-#include "cli/compat_prompt.hpp"
 #include "cli/compat_checks.hpp"
+#include "cli/compat_prompt.hpp"
 #include "core/error.hpp"
 #include "core/legacy_scan.hpp"
 #include "core/update.hpp"

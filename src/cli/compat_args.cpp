@@ -2,16 +2,21 @@
 // then argument counts. Scripts see the first failing check's message and nothing else.
 #include "cli/compat_args.hpp"
 
-#include <cerrno>
 #include <climits>
+
+#include <cerrno>
 #include <cstdlib>
 
 namespace mqpasswd::cli {
 namespace {
 
-CompatExit fail(std::string message) { return CompatExit{1, {}, std::move(message) + "\n"}; }
+CompatExit fail(std::string message) {
+    return CompatExit{1, {}, std::move(message) + "\n"};
+}
 
-CompatExit usage() { return CompatExit{1, compat_usage(), {}}; }
+CompatExit usage() {
+    return CompatExit{1, compat_usage(), {}};
+}
 
 // C's atoi as the real tool calls it: leading blanks, a sign, then digits; the rest ignored.
 int c_atoi(const std::string& text) {
@@ -83,8 +88,8 @@ std::optional<CompatExit> check_combinations(const Flags& flags) {
 }
 
 // Argument counts per mode; extra arguments are ignored where the real tool ignores them.
-std::optional<CompatExit> take_positionals(const std::vector<std::string>& args, std::size_t first,
-                                           const Flags& flags, CompatRequest& request) {
+std::optional<CompatExit> take_positionals(const std::vector<std::string>& args, std::size_t first, const Flags& flags,
+                                           CompatRequest& request) {
     const std::size_t count = args.size() - first;
     const auto at = [&](std::size_t k) { return args[first + k]; };
     if (flags.create) {

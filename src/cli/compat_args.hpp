@@ -13,13 +13,13 @@ enum class CompatMode { add, create, remove, upgrade };
 
 struct CompatRequest {
     CompatMode mode = CompatMode::add;
-    bool batch = false;                 // -b: the password is an argument
-    std::optional<std::string> hash;    // -H value as given: "sha512", "sha512-pbkdf2" or "argon2id"
-    std::optional<int> iterations;      // -I (ignored by -U, as the real tool ignores it)
-    std::string pwfile;                 // as typed; "" with use_stdout
-    bool use_stdout = false;            // -c with the file "-": print the line instead
+    bool batch = false;               // -b: the password is an argument
+    std::optional<std::string> hash;  // -H value as given: "sha512", "sha512-pbkdf2" or "argon2id"
+    std::optional<int> iterations;    // -I (ignored by -U, as the real tool ignores it)
+    std::string pwfile;               // as typed; "" with use_stdout
+    bool use_stdout = false;          // -c with the file "-": print the line instead
     std::string username;
-    std::string password;               // -b only; the caller wipes it
+    std::string password;  // -b only; the caller wipes it
 };
 
 // What the real tool would print and return instead of doing anything.

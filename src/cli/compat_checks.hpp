@@ -13,9 +13,9 @@ namespace mqpasswd::cli {
 [[nodiscard]] std::optional<std::string> compat_username_problem(const std::string& username);
 
 struct CompatFile {
-    std::string path;    // realpath of an existing file, else as typed (as the real tool shows it)
-    bool usable = false; // open_existing found a regular file it may edit
-    std::string error;   // resolve_compat_path: the failure text
+    std::string path;     // realpath of an existing file, else as typed (as the real tool shows it)
+    bool usable = false;  // open_existing found a regular file it may edit
+    std::string error;    // resolve_compat_path: the failure text
 };
 
 // realpath(); a missing file keeps the typed path, other failures are "Error reading password file".

@@ -6,8 +6,9 @@
 #include "core/file_snapshot.hpp"
 #include "core/unique_fd.hpp"
 
-#include <cerrno>
 #include <climits>
+
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -29,14 +30,15 @@ std::string ownership_warnings(const std::string& path, const struct stat& info)
     if ((info.st_mode & S_IRWXO) != 0) {
         warnings += "Warning: File " + path +
                     " has world readable permissions. Future versions will refuse to load this file.\n"
-                    "To fix this, use `chmod 0700 " + path + "`.\n";
+                    "To fix this, use `chmod 0700 " +
+                    path + "`.\n";
     }
     if (info.st_uid != ::getuid()) {
         if (const passwd* user = ::getpwuid(::getuid())) {
             const std::string name = user->pw_name;
             warnings += "Warning: File " + path + " owner is not " + name +
-                        ". Future versions will refuse to load this file.To fix this, use `chown " + name + " " +
-                        path + "`.\n";
+                        ". Future versions will refuse to load this file.To fix this, use `chown " + name + " " + path +
+                        "`.\n";
         }
     }
     if (info.st_gid != ::getgid()) {

@@ -7,7 +7,8 @@ namespace mqpasswd {
 
 Error::Error(ExitCode code, std::string message, std::string path, std::size_t line, int errno_value)
     : std::runtime_error(message), code_(code), message_(std::move(message)), path_(std::move(path)), line_(line),
-      errno_value_(errno_value) {}
+      errno_value_(errno_value) {
+}
 
 std::string describe(const Error& error) {
     std::string text;

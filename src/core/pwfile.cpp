@@ -77,7 +77,9 @@ PwLine classify_line(std::string text, std::string eol, std::size_t source_line)
     return line;
 }
 
-PwFile::~PwFile() { clear(); }
+PwFile::~PwFile() {
+    clear();
+}
 
 void PwFile::clear() noexcept {
     for (auto& line : lines_) {

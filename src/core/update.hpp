@@ -12,9 +12,9 @@
 namespace mqpasswd {
 
 struct UpdateOptions {
-    bool create = false;   // a missing file is created (0600, owner per DESIGN §6)
-    bool dry_run = false;  // compute and report; write nothing
-    bool force = false;    // edit even when the file has malformed lines (they are kept as they are)
+    bool create = false;            // a missing file is created (0600, owner per DESIGN §6)
+    bool dry_run = false;           // compute and report; write nothing
+    bool force = false;             // edit even when the file has malformed lines (they are kept as they are)
     bool allow_duplicates = false;  // write a result with duplicate users (mosquitto_passwd never refuses them)
     OwnerRequest new_owner;
 };

@@ -62,8 +62,8 @@ TEST_CASE("the first failing check decides the message", "[compat_args]") {
 }
 
 TEST_CASE("wrong argument counts print the 2.1.2 usage on stdout", "[compat_args]") {
-    for (const auto& args : std::vector<std::vector<std::string>>{{}, {"pw"}, {"pw", "u", "p"}, {"-b", "pw", "u"},
-                                                                   {"--help"}, {"pw", "u", "-b"}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {}, {"pw"}, {"pw", "u", "p"}, {"-b", "pw", "u"}, {"--help"}, {"pw", "u", "-b"}}) {
         const CompatExit exit = exit_of(args);
         CHECK(exit.code == 1);
         CHECK(exit.err.empty());
