@@ -39,14 +39,14 @@ TEST_CASE("compat modes and their arguments", "[compat_args]") {
     CHECK_FALSE(upgrade.batch);
 }
 
-TEST_CASE("-c - means standard output", "[compat_args]") {
+TEST_CASE("create with the file - means standard output", "[compat_args]") {
     const CompatRequest to_stdout = request_of({"-c", "-", "alice"});
     CHECK(to_stdout.use_stdout);
     CHECK(to_stdout.pwfile.empty());
     CHECK_FALSE(request_of({"-b", "-", "alice", "x"}).use_stdout);  // only with -c
 }
 
-TEST_CASE("-H and -I: last one wins, atoi semantics", "[compat_args]") {
+TEST_CASE("options H and I: the last one wins, with atoi semantics", "[compat_args]") {
     const CompatRequest request = request_of({"-H", "sha512", "-H", "argon2id", "-I", "5", "-I", "7abc", "pw", "u"});
     CHECK(request.hash == "argon2id");
     CHECK(request.iterations == 7);
