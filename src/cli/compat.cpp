@@ -37,6 +37,10 @@ UpdateOptions legacy_update(bool create) {
     return options;
 }
 
+std::string corrupt_line_error(std::size_t line) {
+    return "Error: Corrupt password file at line " + std::to_string(line) + ".\n";
+}
+
 std::string user_line(const std::string& user, const char* verb) {
     return std::string(verb) + " password for user " + user + "\n";
 }
@@ -61,7 +65,7 @@ Outcome run_add(const CompatRequest& request, const CompatFile& file, const std:
     (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
         const LegacyScan scan = legacy_scan(pwfile, request.username);
         if (scan.corrupt_line != 0) {
-            outcome.err += "Error: Corrupt password file at line " + std::to_string(scan.corrupt_line) + ".\n";
+            outcome.err += corrupt_line_error(scan.corrupt_line);
             if (scan.user_seen) {  // the real tool fails here and changes nothing
                 outcome.out += user_line(request.username, "Updating");
                 outcome.code = 1;
@@ -82,7 +86,7 @@ Outcome run_remove(const CompatRequest& request, const CompatFile& file) {
     (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
         const LegacyScan scan = legacy_scan(pwfile, request.username);
         if (scan.corrupt_line != 0) {
-            outcome.err += "Error: Corrupt password file at line " + std::to_string(scan.corrupt_line) + ".\n";
+            outcome.err += corrupt_line_error(scan.corrupt_line);
             outcome.code = 1;
         }
         if (!scan.user_seen) {
@@ -107,7 +111,7 @@ Outcome run_upgrade(const CompatFile& file, const HashSpec& spec) {
         }
         const LegacyScan scan = legacy_scan(pwfile, {});
         if (scan.corrupt_line != 0) {
-            outcome.err += "Error: Corrupt password file at line " + std::to_string(scan.corrupt_line) + ".\n";
+            outcome.err += corrupt_line_error(scan.corrupt_line);
             outcome.code = 1;
             return EditReport{};
         }

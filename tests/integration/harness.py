@@ -3,13 +3,16 @@
 Each test file calls run_cases() at the end; it prints one line per case and a closing
 'N passed, M failed' line, and exits non-zero when anything failed.
 """
+import fcntl
 import os
+import select
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 import traceback
 
@@ -111,6 +114,58 @@ class TempDir:
 
     def __exit__(self, *exc):
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Terminal:
+    """A program (mqpasswd by default) on the slave side of a pty that is its controlling terminal."""
+
+    def __init__(self, args, program=None, cwd=None):
+        self.master, self.slave = os.openpty()
+
+        def make_controlling():
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.process = subprocess.Popen([program or MQPASSWD] + args, stdin=self.slave, stdout=self.slave,
+                                        stderr=self.slave, cwd=cwd, preexec_fn=make_controlling, close_fds=True)
+        self.seen = b""
+
+    def read_until(self, text, timeout=10, count=1):
+        """Reads the screen until `text` has appeared `count` times."""
+        deadline = time.monotonic() + timeout
+        while self.seen.count(text.encode()) < count:
+            left = deadline - time.monotonic()
+            check(left > 0, f"timed out waiting for {text!r}; screen so far: {self.seen!r}")
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready:
+                try:
+                    self.seen += os.read(self.master, 4096)
+                except OSError:
+                    break
+        return self.seen
+
+    def type(self, text):
+        os.write(self.master, text.encode())
+
+    def echo_is_on(self):
+        return bool(termios.tcgetattr(self.slave)[3] & termios.ECHO)
+
+    def finish(self, timeout=10):
+        code = self.process.wait(timeout=timeout)
+        # Drain what is left on the screen.
+        while select.select([self.master], [], [], 0.1)[0]:
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.seen += chunk
+        return code
+
+    def close(self):
+        os.close(self.master)
+        os.close(self.slave)
 
 
 def free_port():

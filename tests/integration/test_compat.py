@@ -16,15 +16,12 @@ documented difference (shared/facts/mosquitto_passwd-2.1.2.md):
 
 Usage: test_compat.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
-import fcntl
 import os
 import re
-import select
 import subprocess
-import termios
 import time
 
-from harness import MQPASSWD, TempDir, case, check, check_equal, run, run_cases
+from harness import MQPASSWD, TempDir, Terminal, case, check, check_equal, run, run_cases
 
 REAL = "/usr/bin/mosquitto_passwd"
 HASH = re.compile(r"^(.*?):\$(6|7|argon2id)\$.*$")
@@ -253,37 +250,16 @@ def every_case_matches_the_real_tool():
 def run_on_terminal(program, directory, args, typed):
     """Runs a program on a pseudo-terminal, typing each entry of `typed` once its prompt shows.
     Returns (exit code, the screen as bytes)."""
-    master, slave = os.openpty()
-
-    def make_controlling():
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    process = subprocess.Popen([program] + args, stdin=slave, stdout=slave, stderr=slave, cwd=directory,
-                               preexec_fn=make_controlling, close_fds=True)
-    screen = b""
-    prompts = [b"Password: ", b"Reenter password: "]
-    for index, entry in enumerate(typed):
-        deadline = time.monotonic() + 10
-        while screen.count(prompts[min(index, 1)]) < (1 if index < 2 else 2) and time.monotonic() < deadline:
-            if select.select([master], [], [], 0.1)[0]:
-                screen += os.read(master, 4096)
+    terminal = Terminal(args, program=program, cwd=directory)
+    for prompt, entry in zip(["Password: ", "Reenter password: "], typed):
+        terminal.read_until(prompt)
         time.sleep(0.2)  # the real tool turns echo off only after it has shown the prompt
-        os.write(master, entry.encode())
-    code = process.wait(timeout=20)
-    while select.select([master], [], [], 0.2)[0]:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        screen += chunk
-    echo_restored = bool(termios.tcgetattr(slave)[3] & termios.ECHO)
-    os.close(master)
-    os.close(slave)
+        terminal.type(entry)
+    code = terminal.finish(timeout=20)
+    echo_restored = terminal.echo_is_on()
+    terminal.close()
     check(echo_restored, f"{program}: terminal echo not restored")
-    return code, screen.replace(os.path.realpath(directory).encode(), b"{DIR}")
+    return code, terminal.seen.replace(os.path.realpath(directory).encode(), b"{DIR}")
 
 
 TERMINAL_CASES = [

@@ -3,66 +3,9 @@ mismatch, Ctrl-D and Ctrl-C, with the terminal's echo restored afterwards.
 
 Usage: test_prompt.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
-import fcntl
-import os
-import select
 import signal
-import subprocess
-import termios
-import time
 
-from harness import MQPASSWD, TempDir, case, check, check_equal, run, run_cases
-
-
-class Terminal:
-    """mqpasswd on the slave side of a pty that is its controlling terminal."""
-
-    def __init__(self, args):
-        self.master, self.slave = os.openpty()
-
-        def make_controlling():
-            os.setsid()
-            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-        self.process = subprocess.Popen([MQPASSWD] + args, stdin=self.slave, stdout=self.slave, stderr=self.slave,
-                                        preexec_fn=make_controlling, close_fds=True)
-        self.seen = b""
-
-    def read_until(self, text, timeout=10):
-        deadline = time.monotonic() + timeout
-        while text.encode() not in self.seen:
-            left = deadline - time.monotonic()
-            check(left > 0, f"timed out waiting for {text!r}; screen so far: {self.seen!r}")
-            ready, _, _ = select.select([self.master], [], [], left)
-            if ready:
-                try:
-                    self.seen += os.read(self.master, 4096)
-                except OSError:
-                    break
-        return self.seen
-
-    def type(self, text):
-        os.write(self.master, text.encode())
-
-    def echo_is_on(self):
-        return bool(termios.tcgetattr(self.slave)[3] & termios.ECHO)
-
-    def finish(self, timeout=10):
-        code = self.process.wait(timeout=timeout)
-        # Drain what is left on the screen.
-        while select.select([self.master], [], [], 0.1)[0]:
-            try:
-                chunk = os.read(self.master, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            self.seen += chunk
-        return code
-
-    def close(self):
-        os.close(self.master)
-        os.close(self.slave)
+from harness import TempDir, Terminal, case, check, check_equal, run, run_cases
 
 
 @case
