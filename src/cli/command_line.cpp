@@ -128,7 +128,8 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     CLI::App* verify = app.add_subcommand("verify", "Check a password: exit 0 match, 3 mismatch, 4 no such user");
     CLI::App* list = app.add_subcommand("list", "List users with their hash algorithm and parameters");
     CLI::App* upgrade = app.add_subcommand("upgrade", "Hash plain-text lines; leave hashed lines alone");
-    for (CLI::App* command : {set, remove, verify, list, upgrade}) {
+    CLI::App* import = app.add_subcommand("import", "Set many users from user:password lines, CSV or JSON Lines");
+    for (CLI::App* command : {set, remove, verify, list, upgrade, import}) {
         command->fallthrough();
         command->add_option("PWFILE", options.pwfile, "The password file")->required();
     }
@@ -139,6 +140,11 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     }
     remove->add_option("USER", options.users, "Usernames to remove")->required();
     remove->add_flag("--missing-ok", options.missing_ok, "Ignore users that are not in the file");
+    import->add_option("SOURCE", options.source, "The records: a file, a pipe, /dev/fd/N, or - for stdin (default)");
+    import->add_option("--format", options.format, "lines, csv or jsonl (default: guessed from the content)");
+    import->add_flag("--prune", options.prune, "Remove users that are not in SOURCE");
+    import->add_flag("--skip-invalid", options.skip_invalid, "Import the valid records and list the others");
+    import->add_option("-j,--jobs", options.jobs, "Hashing threads (default: one per CPU)");
 
     std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
     try {
@@ -156,11 +162,9 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     if (parsed.help) {
         return parsed;
     }
-    const std::pair<CLI::App*, Command> commands[] = {{set, Command::set},
-                                                      {remove, Command::remove},
-                                                      {verify, Command::verify},
-                                                      {list, Command::list},
-                                                      {upgrade, Command::upgrade}};
+    const std::pair<CLI::App*, Command> commands[] = {{set, Command::set},         {remove, Command::remove},
+                                                      {verify, Command::verify},   {list, Command::list},
+                                                      {upgrade, Command::upgrade}, {import, Command::import}};
     for (const auto& [command, kind] : commands) {
         if (command->parsed()) {
             options.command = kind;

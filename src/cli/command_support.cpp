@@ -59,6 +59,8 @@ int run_command(Options& options) {
         return run_list(options);
     case Command::upgrade:
         return run_upgrade(options);
+    case Command::import:
+        return run_import(options);
     }
     return static_cast<int>(ExitCode::usage);
 }

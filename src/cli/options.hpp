@@ -10,7 +10,7 @@
 
 namespace mqpasswd::cli {
 
-enum class Command { set, remove, verify, list, upgrade };
+enum class Command { set, remove, verify, list, upgrade, import };
 
 struct Options {
     Command command = Command::list;
@@ -28,6 +28,13 @@ struct Options {
     std::optional<long long> iterations;
     std::string broker_version = "auto";
     OwnerRequest new_owner;
+
+    // import
+    std::string source = "-";
+    std::string format;  // "" = guess
+    bool prune = false;
+    bool skip_invalid = false;
+    unsigned jobs = 0;  // 0 = one per CPU
 
     PasswordSource password_source;
     std::string password_argument;  // with -b; wiped as soon as it is copied into a Secret

@@ -81,6 +81,16 @@ void print_update_json(const Options& options, const UpdateSummary& summary) {
     if (summary.target != nullptr) {
         object.raw("hash", target_json(*summary.target));
     }
+    if (summary.skipped != nullptr) {
+        JsonArray skipped;
+        for (const auto& record : *summary.skipped) {
+            skipped.add(JsonObject()
+                            .field("line", static_cast<unsigned long long>(record.line))
+                            .field("reason", record.reason)
+                            .str());
+        }
+        object.raw("skipped", skipped.str());
+    }
     if (options.dry_run) {
         object.field("diff", unified_diff(summary.result.masked_changes, options.pwfile, options.pwfile + " (new)"));
     }
@@ -95,10 +105,34 @@ void print_update_json(const Options& options, const UpdateSummary& summary) {
     wipe(text);
 }
 
+// "pw: 9998 added, 2 unchanged" for bulk commands, where a line per user would be noise.
+void print_counts(const Options& options, const UpdateSummary& summary) {
+    std::string counts;
+    for (const auto action : {Action::added, Action::updated, Action::rehashed, Action::unchanged, Action::removed}) {
+        const auto count = std::count_if(summary.result.report.changes.begin(), summary.result.report.changes.end(),
+                                         [&](const UserChange& change) { return change.action == action; });
+        if (count > 0) {
+            counts += (counts.empty() ? "" : ", ") + std::to_string(count) + ' ' + std::string(action_name(action));
+        }
+    }
+    std::cout << printable(options.pwfile) << ": " << (options.dry_run ? "would be: " : "")
+              << (counts.empty() ? "no users" : counts);
+    if (summary.target != nullptr && summary.result.report.changed()) {
+        std::cout << " (" << describe_target(*summary.target) << ')';
+    }
+    std::cout << '\n';
+}
+
 void print_update_text(const Options& options, const UpdateSummary& summary) {
     const auto& result = summary.result;
     const std::string prefix = options.dry_run ? "would be " : "";
+    if (summary.counts_only) {
+        print_counts(options, summary);
+    }
     for (const auto& change : result.report.changes) {
+        if (summary.counts_only) {
+            break;
+        }
         std::cout << printable(options.pwfile) << ": " << printable(change.user) << ' ' << prefix
                   << action_name(change.action);
         if ((change.action == Action::added || change.action == Action::updated || change.action == Action::rehashed ||
@@ -111,7 +145,7 @@ void print_update_text(const Options& options, const UpdateSummary& summary) {
     if (options.dry_run) {
         std::cout << unified_diff(result.masked_changes, options.pwfile, options.pwfile + " (new)");
         std::cout << "dry run: nothing was written\n";
-    } else if (!result.report.changed()) {
+    } else if (!result.report.changed() && !summary.counts_only) {
         std::cout << printable(options.pwfile) << ": nothing to change\n";
     }
 }
@@ -159,6 +193,12 @@ std::string describe_hash(const HashInfo& info) {
 void print_update(const Options& options, const UpdateSummary& summary) {
     for (const auto& warning : summary.result.report.warnings) {
         print_warning(options.pwfile + ": " + warning);
+    }
+    if (summary.skipped != nullptr) {
+        const std::string source = options.source == "-" ? "standard input" : options.source;
+        for (const auto& record : *summary.skipped) {
+            print_warning(source + ":" + std::to_string(record.line) + ": skipped: " + record.reason);
+        }
     }
     if (options.json) {
         print_update_json(options, summary);

@@ -4,6 +4,7 @@
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/import_source.hpp"
 #include "core/profile.hpp"
 #include "core/query.hpp"
 #include "core/update.hpp"
@@ -34,6 +35,8 @@ struct UpdateSummary {
     const UpdateResult& result;
     const WriteTarget* target = nullptr;
     const Secret* generated = nullptr;
+    const std::vector<SkippedRecord>* skipped = nullptr;  // import --skip-invalid
+    bool counts_only = false;                             // text output: one line of counts instead of a line per user
 };
 
 void print_update(const Options& options, const UpdateSummary& summary);

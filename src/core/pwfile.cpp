@@ -159,6 +159,65 @@ void PwFile::set(std::string_view username, const std::string& hash) {
     }
 }
 
+void PwFile::set_all(const std::vector<std::pair<std::string, std::string>>& users_and_hashes) {
+    // user -> index of the first line naming it. Owned keys: replacing a line frees its old name.
+    std::unordered_map<std::string, std::size_t> first;
+    for (std::size_t i = 0; i < lines_.size(); ++i) {
+        if (!lines_[i].username.empty()) {
+            first.emplace(lines_[i].username, i);
+        }
+    }
+    std::vector<bool> replaced(lines_.size(), false);
+    std::vector<PwLine> appended;
+    for (const auto& [user, hash] : users_and_hashes) {
+        const auto found = first.find(user);
+        if (found == first.end()) {
+            appended.push_back(classify_line(user + ':' + hash, {}, 0));
+            continue;
+        }
+        PwLine& line = lines_[found->second];
+        std::string eol = line.eol.empty() || lf_only_ ? new_line_ending() : line.eol;
+        OPENSSL_cleanse(line.text.data(), line.text.size());
+        line = classify_line(user + ':' + hash, std::move(eol), line.source_line);
+        replaced[found->second] = true;
+    }
+    // Later lines of a replaced user go, as in set(); one pass keeps this linear.
+    std::size_t index = 0;
+    std::erase_if(lines_, [&](const PwLine& line) {
+        const std::size_t at = index++;
+        if (line.username.empty() || replaced[at]) {
+            return false;
+        }
+        const auto found = first.find(line.username);
+        return found != first.end() && found->second != at && replaced[found->second];
+    });
+    if (!appended.empty()) {
+        const std::string eol = new_line_ending();
+        if (!lines_.empty() && lines_.back().eol.empty()) {
+            lines_.back().eol = eol;
+        }
+        for (auto& line : appended) {
+            line.eol = eol;
+            lines_.push_back(std::move(line));
+        }
+    }
+}
+
+std::vector<std::string> PwFile::remove_unless(const std::function<bool(const std::string&)>& keep) {
+    std::vector<std::string> removed;
+    std::unordered_map<std::string, bool> seen;
+    std::erase_if(lines_, [&](const PwLine& line) {
+        if (line.username.empty() || keep(line.username)) {
+            return false;
+        }
+        if (seen.emplace(line.username, true).second) {
+            removed.push_back(line.username);
+        }
+        return true;
+    });
+    return removed;
+}
+
 std::size_t PwFile::remove(std::string_view username) {
     const auto before = lines_.size();
     std::erase_if(lines_, [&](const PwLine& line) { return !line.username.empty() && line.username == username; });

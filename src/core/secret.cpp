@@ -69,6 +69,16 @@ void Secret::push_back(char byte) {
     buffer_[size_++] = byte;
 }
 
+void Secret::append(const char* data, std::size_t size) {
+    if (size_ + size > capacity_) {
+        reserve(std::max(size_ + size, capacity_ * 2));
+    }
+    if (size > 0) {
+        std::memcpy(buffer_.get() + size_, data, size);
+        size_ += size;
+    }
+}
+
 void Secret::pop_back() noexcept {
     if (size_ > 0) {
         buffer_[--size_] = '\0';
@@ -89,6 +99,10 @@ std::span<const unsigned char> Secret::bytes() const noexcept {
     return {reinterpret_cast<const unsigned char*>(buffer_.get()), size_};
 }
 
+std::string_view Secret::text() const noexcept {
+    return buffer_ ? std::string_view(buffer_.get(), size_) : std::string_view();
+}
+
 bool Secret::contains(char byte) const noexcept {
     return size_ > 0 && std::memchr(buffer_.get(), byte, size_) != nullptr;
 }
@@ -105,6 +119,10 @@ bool Secret::equals(std::string_view other) const noexcept {
         return false;
     }
     return size_ == 0 || CRYPTO_memcmp(buffer_.get(), other.data(), size_) == 0;
+}
+
+void wipe_buffer(void* data, std::size_t size) noexcept {
+    OPENSSL_cleanse(data, size);
 }
 
 void wipe(std::string& text) noexcept {

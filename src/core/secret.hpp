@@ -23,6 +23,7 @@ public:
 
     // Growing reallocates; the old buffer is wiped before it is freed, so no copy is left behind.
     void push_back(char byte);
+    void append(const char* data, std::size_t size);
     void pop_back() noexcept;
     void clear() noexcept;
 
@@ -30,6 +31,8 @@ public:
     [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
     [[nodiscard]] char back() const noexcept { return buffer_[size_ - 1]; }
     [[nodiscard]] std::span<const unsigned char> bytes() const noexcept;
+    // The bytes as text, for parsers that read a secret-bearing document in place.
+    [[nodiscard]] std::string_view text() const noexcept;
     [[nodiscard]] bool contains(char byte) const noexcept;
 
     // Constant time in the contents; only the lengths may leak, as they do on the wire.
@@ -47,6 +50,8 @@ private:
 
 // Overwrites a string's bytes with zeros (for argv copies and similar that CLI11 hands us).
 void wipe(std::string& text) noexcept;
+// The same for a raw buffer (a read buffer on the stack).
+void wipe_buffer(void* data, std::size_t size) noexcept;
 
 // Wipes a string that may hold secret bytes when the scope ends, on every path out.
 class WipeOnExit {

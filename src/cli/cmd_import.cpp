@@ -1,0 +1,85 @@
+// mqpasswd import PWFILE [SOURCE|-]: one read of the file, every record hashed once on all cores,
+// one atomic write; nothing is written unless every record is valid (or --skip-invalid).
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "core/bulk_import.hpp"
+#include "core/error.hpp"
+#include "core/file_snapshot.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <unistd.h>
+
+namespace mqpasswd::cli {
+namespace {
+
+std::string source_name(const Options& options) {
+    return options.source == "-" ? "standard input" : options.source;
+}
+
+// The hash each record gets: --hash, or the record's own override, for the target broker.
+std::vector<HashSpec> specs_for(const ImportBatch& batch, const Options& options, const WriteTarget& target) {
+    std::vector<HashSpec> specs;
+    specs.reserve(batch.records.size());
+    for (const auto& record : batch.records) {
+        if (!record.hash) {
+            specs.push_back(target.spec);
+            continue;
+        }
+        HashRequest request{record.hash, {}};
+        if (*record.hash == Algorithm::sha512_pbkdf2 && options.iterations) {
+            request.iterations = static_cast<std::uint32_t>(*options.iterations);
+        }
+        try {
+            specs.push_back(target_spec(target.broker, request));
+        } catch (const Error& error) {
+            throw Error(ExitCode::failure, error.message(), source_name(options), record.line);
+        }
+    }
+    return specs;
+}
+
+// A counter with an ETA on stderr, only where a person watches it.
+std::function<void(std::size_t, std::size_t)> progress_for(const Options& options) {
+    if (options.quiet || ::isatty(STDERR_FILENO) == 0) {
+        return {};
+    }
+    const auto started = std::chrono::steady_clock::now();
+    return [started](std::size_t done, std::size_t total) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::cerr << "\rhashing " << done << '/' << total;
+        if (done > 0 && done < total) {
+            std::cerr << ", about "
+                      << static_cast<long>(elapsed * static_cast<double>(total - done) / static_cast<double>(done) +
+                                           0.5)
+                      << " s left   ";
+        }
+        if (done == total) {
+            std::cerr << "            \n";
+        }
+        std::cerr << std::flush;
+    };
+}
+
+}  // namespace
+
+int run_import(const Options& options) {
+    std::optional<ImportFormat> format;
+    if (!options.format.empty() && !(format = import_format_from_name(options.format))) {
+        throw Error(ExitCode::usage, "--format must be lines, csv or jsonl, not '" + options.format + "'");
+    }
+    const WriteTarget target = resolve_target(options);
+    check_writable_target(options.pwfile, options.create);  // before SOURCE is consumed
+    const Secret content = read_import_source(options.source);
+    const ImportBatch batch = parse_import(content.text(), format, source_name(options), options.skip_invalid);
+    const std::vector<HashSpec> specs = specs_for(batch, options, target);
+    const BulkImportOptions bulk{options.prune, options.jobs, progress_for(options)};
+    const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
+        return import_users(file, batch.records, specs, target.broker, bulk);
+    });
+    UpdateSummary summary{result, &target, nullptr, options.skip_invalid ? &batch.skipped : nullptr, true};
+    print_update(options, summary);
+    return 0;
+}
+
+}  // namespace mqpasswd::cli

@@ -1,0 +1,128 @@
+// Threads take records by an atomic counter and write only their own slot of the result vector;
+// the file is touched afterwards on one thread. Verification and hashing are the whole cost, so
+// this scales with cores while the file edit stays linear.
+#include "core/bulk_import.hpp"
+
+#include "core/profile.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace mqpasswd {
+namespace {
+
+struct Decision {
+    Action action = Action::added;
+    std::string hash;  // the new hash; empty when unchanged
+};
+
+Decision decide(const PwLine* existing, bool single, const ImportRecord& record, const HashSpec& spec,
+                BrokerVersion broker) {
+    Decision decision;
+    if (existing != nullptr) {
+        decision.action = Action::updated;
+        if (existing->kind == LineKind::entry && verify_hash(existing->hash, record.password) == Verification::match) {
+            const bool good = single && meets_target(inspect_hash(existing->hash), spec, broker);
+            decision.action = good ? Action::unchanged : Action::rehashed;
+        }
+    }
+    if (decision.action != Action::unchanged) {
+        decision.hash = make_hash(spec, record.password);
+    }
+    return decision;
+}
+
+// Runs `work(i)` for every i in [0, count) on `jobs` threads, reporting progress from this one.
+void run_parallel(std::size_t count, unsigned jobs, const std::function<void(std::size_t)>& work,
+                  const std::function<void(std::size_t, std::size_t)>& progress) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+    std::exception_ptr failure;
+    std::atomic<bool> failed{false};
+    const auto worker = [&] {
+        for (std::size_t i = next++; i < count && !failed; i = next++) {
+            try {
+                work(i);
+            } catch (...) {
+                if (!failed.exchange(true)) {
+                    failure = std::current_exception();
+                }
+            }
+            ++done;
+        }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < std::min<std::size_t>(jobs, count); ++t) {
+        threads.emplace_back(worker);
+    }
+    while (progress && done < count && !failed) {
+        progress(done, count);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    if (progress) {
+        progress(done, count);
+    }
+}
+
+}  // namespace
+
+unsigned effective_jobs(unsigned jobs) noexcept {
+    if (jobs != 0) {
+        return jobs;
+    }
+    const unsigned cpus = std::thread::hardware_concurrency();
+    return cpus == 0 ? 1 : cpus;
+}
+
+EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records, const std::vector<HashSpec>& specs,
+                        BrokerVersion broker, const BulkImportOptions& options) {
+    std::unordered_map<std::string_view, std::pair<const PwLine*, std::size_t>> existing;  // user -> first line, count
+    for (const auto& line : file.lines()) {
+        if (!line.username.empty()) {
+            auto& [first, count] = existing.try_emplace(line.username, &line, 0).first->second;
+            ++count;
+        }
+    }
+    std::vector<Decision> decisions(records.size());
+    run_parallel(
+        records.size(), effective_jobs(options.jobs),
+        [&](std::size_t i) {
+            const auto found = existing.find(records[i].username);
+            const PwLine* line = found == existing.end() ? nullptr : found->second.first;
+            const bool single = found == existing.end() || found->second.second == 1;
+            decisions[i] = decide(line, single, records[i], specs[i], broker);
+        },
+        options.progress);
+    EditReport report;
+    std::vector<std::pair<std::string, std::string>> writes;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        report.changes.push_back({records[i].username, decisions[i].action});
+        if (decisions[i].action != Action::unchanged) {
+            writes.emplace_back(records[i].username, std::move(decisions[i].hash));
+        }
+    }
+    existing.clear();  // it points into the file's lines, which change now
+    file.set_all(writes);
+    if (options.prune) {
+        std::unordered_set<std::string_view> wanted;
+        for (const auto& record : records) {
+            wanted.insert(record.username);
+        }
+        for (auto& user : file.remove_unless([&](const std::string& name) { return wanted.contains(name); })) {
+            report.changes.push_back({std::move(user), Action::removed});
+        }
+    }
+    return report;
+}
+
+}  // namespace mqpasswd

@@ -1,0 +1,29 @@
+// A bulk import applied to a password file: every record checked and hashed on all cores, the
+// results applied in source order, so the outcome does not depend on thread timing.
+#pragma once
+
+#include "core/edit.hpp"
+#include "core/import_source.hpp"
+
+#include <functional>
+#include <vector>
+
+namespace mqpasswd {
+
+struct BulkImportOptions {
+    bool prune = false;  // remove users that are not in the source (declarative sync)
+    unsigned jobs = 0;   // hashing threads; 0 = one per CPU
+    // Called on the calling thread about every 100 ms while hashing runs: (done, total).
+    std::function<void(std::size_t, std::size_t)> progress;
+};
+
+// `specs[i]` is the hash to write for `records[i]`. Idempotent as set_user: a password that
+// already verifies against a hash meeting its spec is left byte for byte.
+[[nodiscard]] EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records,
+                                      const std::vector<HashSpec>& specs, BrokerVersion broker,
+                                      const BulkImportOptions& options);
+
+// The number of hashing threads `jobs` means here (0: the CPUs this process may use).
+[[nodiscard]] unsigned effective_jobs(unsigned jobs) noexcept;
+
+}  // namespace mqpasswd
