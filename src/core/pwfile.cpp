@@ -133,8 +133,17 @@ std::size_t PwFile::find(std::string_view username) const noexcept {
 }
 
 std::string PwFile::new_line_ending() const {
-    // Follow a file written with CRLF endings; LF otherwise (what mosquitto_passwd writes).
-    return !lf_only_ && !lines_.empty() && lines_.back().eol == "\r\n" ? "\r\n" : "\n";
+    // Follow the file's own convention (its last terminated line); LF otherwise, as
+    // mosquitto_passwd writes.
+    if (lf_only_) {
+        return "\n";
+    }
+    for (auto line = lines_.rbegin(); line != lines_.rend(); ++line) {
+        if (!line->eol.empty()) {
+            return line->eol;
+        }
+    }
+    return "\n";
 }
 
 void PwFile::set(std::string_view username, const std::string& hash) {
