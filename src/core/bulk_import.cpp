@@ -112,7 +112,7 @@ EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records, 
         }
     }
     existing.clear();  // it points into the file's lines, which change now
-    file.set_all(writes);
+    file.set_all(std::move(writes));
     if (options.prune) {
         std::unordered_set<std::string_view> wanted;
         for (const auto& record : records) {

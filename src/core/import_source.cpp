@@ -7,6 +7,7 @@
 #include "core/text.hpp"
 #include "core/username.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace mqpasswd {
@@ -354,7 +355,11 @@ ImportBatch parse_import(std::string_view content, std::optional<ImportFormat> f
     ImportBatch batch;
     batch.format = format ? *format : guess_import_format(content, source_name);
     std::optional<CsvColumns> columns;
-    std::unordered_map<std::string, std::size_t> first_line;
+    // Reserved up front, so records never move and the duplicate index can point into them.
+    const auto lines = static_cast<std::size_t>(std::count(content.begin(), content.end(), '\n')) + 1;
+    batch.records.reserve(lines);
+    std::unordered_map<std::string_view, std::size_t> first_line;  // username -> line
+    first_line.reserve(lines);
     for_each_line(content, [&](std::size_t number, std::string_view line) {
         if (is_skippable(line, batch.format)) {
             return;
@@ -377,9 +382,12 @@ ImportBatch parse_import(std::string_view content, std::optional<ImportFormat> f
         }
         std::string problem = record_problem(record);
         if (problem.empty()) {
-            if (const auto [it, inserted] = first_line.emplace(record.username, number); !inserted) {
-                problem =
-                    "user '" + record.username + "' given twice (first at line " + std::to_string(it->second) + ")";
+            batch.records.push_back({std::move(record.username), std::move(record.password), record.hash, number});
+            const auto [it, inserted] = first_line.emplace(batch.records.back().username, number);
+            if (!inserted) {
+                problem = "user '" + batch.records.back().username + "' given twice (first at line " +
+                          std::to_string(it->second) + ")";
+                batch.records.pop_back();
             }
         }
         if (!problem.empty()) {
@@ -387,9 +395,7 @@ ImportBatch parse_import(std::string_view content, std::optional<ImportFormat> f
                 throw Error(ExitCode::failure, problem, source_name, number);
             }
             batch.skipped.push_back({number, std::move(problem)});
-            return;
         }
-        batch.records.push_back({std::move(record.username), std::move(record.password), record.hash, number});
     });
     return batch;
 }

@@ -13,6 +13,20 @@
 namespace mqpasswd {
 namespace {
 
+// An entry line for a username and hash mqpasswd has just validated and generated: classifying
+// it again (base64-decoding the hash) would double the single-threaded part of a bulk import.
+PwLine generated_entry(std::string username, std::string hash, std::string eol, std::size_t source_line) {
+    PwLine line;
+    line.text.reserve(username.size() + 1 + hash.size());
+    line.text.append(username).append(1, ':').append(hash);
+    line.eol = std::move(eol);
+    line.kind = LineKind::entry;
+    line.username = std::move(username);
+    line.hash = std::move(hash);
+    line.source_line = source_line;
+    return line;
+}
+
 PwLine malformed(PwLine line, std::string problem) {
     line.kind = LineKind::malformed;
     line.problem = std::move(problem);
@@ -95,15 +109,12 @@ PwFile PwFile::parse(std::string_view content) {
     while (!content.empty()) {
         const std::size_t newline = content.find('\n');
         std::string_view text = content.substr(0, newline);
-        std::string eol;
-        if (newline != std::string_view::npos) {
-            eol = "\n";
-            if (text.ends_with('\r')) {
-                text.remove_suffix(1);
-                eol = "\r\n";
-            }
+        const bool crlf = newline != std::string_view::npos && text.ends_with('\r');
+        if (crlf) {
+            text.remove_suffix(1);
         }
-        file.lines_.push_back(classify_line(std::string(text), std::move(eol), ++number));
+        const char* eol = newline == std::string_view::npos ? "" : crlf ? "\r\n" : "\n";
+        file.lines_.push_back(classify_line(std::string(text), eol, ++number));
         content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
     }
     return file;
@@ -168,7 +179,7 @@ void PwFile::set(std::string_view username, const std::string& hash) {
     }
 }
 
-void PwFile::set_all(const std::vector<std::pair<std::string, std::string>>& users_and_hashes) {
+void PwFile::set_all(std::vector<std::pair<std::string, std::string>> users_and_hashes) {
     // user -> index of the first line naming it. Owned keys: replacing a line frees its old name.
     std::unordered_map<std::string, std::size_t> first;
     for (std::size_t i = 0; i < lines_.size(); ++i) {
@@ -177,17 +188,18 @@ void PwFile::set_all(const std::vector<std::pair<std::string, std::string>>& use
         }
     }
     std::vector<bool> replaced(lines_.size(), false);
-    std::vector<PwLine> appended;
-    for (const auto& [user, hash] : users_and_hashes) {
+    std::vector<std::size_t> appended;  // indices into users_and_hashes, in order
+    for (std::size_t i = 0; i < users_and_hashes.size(); ++i) {
+        auto& [user, hash] = users_and_hashes[i];
         const auto found = first.find(user);
         if (found == first.end()) {
-            appended.push_back(classify_line(user + ':' + hash, {}, 0));
+            appended.push_back(i);
             continue;
         }
         PwLine& line = lines_[found->second];
         std::string eol = line.eol.empty() || lf_only_ ? new_line_ending() : line.eol;
         OPENSSL_cleanse(line.text.data(), line.text.size());
-        line = classify_line(user + ':' + hash, std::move(eol), line.source_line);
+        line = generated_entry(user, std::move(hash), std::move(eol), line.source_line);
         replaced[found->second] = true;
     }
     // Later lines of a replaced user go, as in set(); one pass keeps this linear.
@@ -205,9 +217,10 @@ void PwFile::set_all(const std::vector<std::pair<std::string, std::string>>& use
         if (!lines_.empty() && lines_.back().eol.empty()) {
             lines_.back().eol = eol;
         }
-        for (auto& line : appended) {
-            line.eol = eol;
-            lines_.push_back(std::move(line));
+        lines_.reserve(lines_.size() + appended.size());
+        for (const std::size_t i : appended) {
+            auto& [user, hash] = users_and_hashes[i];
+            lines_.push_back(generated_entry(std::move(user), std::move(hash), eol, 0));
         }
     }
 }
@@ -246,6 +259,7 @@ std::vector<LineProblem> PwFile::malformed_lines() const {
 std::vector<LineProblem> PwFile::duplicate_users() const {
     std::vector<LineProblem> problems;
     std::unordered_map<std::string_view, std::size_t> first_line;
+    first_line.reserve(lines_.size());
     for (const auto& line : lines_) {
         if (line.username.empty()) {
             continue;

@@ -61,7 +61,8 @@ public:
     // Drops every line (wiping them), for a file that is being created anew.
     void clear() noexcept;
     // set() for many users in one pass over the file (a bulk import must not be quadratic).
-    void set_all(const std::vector<std::pair<std::string, std::string>>& users_and_hashes);
+    // The usernames must be valid (username_problem) and the hashes made by make_hash.
+    void set_all(std::vector<std::pair<std::string, std::string>> users_and_hashes);
     // Removes every line naming a user for whom `keep` is false; returns the users removed, in
     // file order, once each.
     std::vector<std::string> remove_unless(const std::function<bool(const std::string&)>& keep);

@@ -77,6 +77,11 @@ std::optional<std::string> username_problem(std::string_view username) {
     }
     std::uint32_t code_point = 0;
     for (std::size_t pos = 0; pos < username.size();) {
+        const auto byte = static_cast<unsigned char>(username[pos]);
+        if (byte >= 0x20 && byte < 0x7F && byte != ':') {  // printable ASCII: most names, checked fast
+            ++pos;
+            continue;
+        }
         const std::size_t length = utf8_sequence(username, pos, code_point);
         if (length == 0) {
             return "username is not valid UTF-8";

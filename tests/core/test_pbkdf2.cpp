@@ -2,8 +2,10 @@
 #include "core/pbkdf2.hpp"
 
 #include <catch2/catch.hpp>
+#include <openssl/evp.h>
 
 #include <cstdio>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,37 @@ TEST_CASE("PBKDF2-HMAC-SHA512 matches the published vectors", "[pbkdf2]") {
 
 TEST_CASE("PBKDF2 output shorter than one block is the block's prefix", "[pbkdf2]") {
     CHECK(derive_hex("password", "salt", 1, 16) == "867f70cf1ade02cff3752599a3a53dc4");
+}
+
+// Property test: our precomputed-state implementation equals OpenSSL's PKCS5_PBKDF2_HMAC for
+// random passwords (including ones longer than a SHA-512 block, which HMAC hashes first), salts,
+// iteration counts and output lengths (several blocks).
+TEST_CASE("PBKDF2 equals OpenSSL's PKCS5_PBKDF2_HMAC on random inputs", "[pbkdf2]") {
+    std::mt19937 random(20261126);
+    const auto bytes = [&](std::size_t length) {
+        std::vector<unsigned char> data(length);
+        for (auto& byte : data) {
+            byte = static_cast<unsigned char>(random());
+        }
+        return data;
+    };
+    for (int round = 0; round < 300; ++round) {
+        const auto password = bytes(random() % 300);
+        const auto salt = bytes(random() % 100);
+        const auto iterations = static_cast<std::uint32_t>(1 + random() % 40);
+        const std::size_t length = 1 + random() % 200;
+        std::vector<std::uint8_t> ours(length);
+        std::vector<std::uint8_t> theirs(length);
+        pbkdf2_hmac_sha512(password, salt, iterations, ours);
+        static const unsigned char empty = 0;
+        REQUIRE(PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(password.empty() ? &empty : password.data()),
+                                  static_cast<int>(password.size()), salt.data(), static_cast<int>(salt.size()),
+                                  static_cast<int>(iterations), EVP_sha512(), static_cast<int>(length),
+                                  theirs.data()) == 1);
+        INFO("password " << password.size() << " salt " << salt.size() << " iterations " << iterations << " length "
+                         << length);
+        CHECK(ours == theirs);
+    }
 }
 
 TEST_CASE("PBKDF2 refuses zero iterations", "[pbkdf2]") {

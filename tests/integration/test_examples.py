@@ -1,0 +1,55 @@
+"""The examples work as documented: the Docker entrypoint, run here without Docker.
+
+Usage: test_examples.py PATH/TO/mqpasswd [CASE-SUBSTRING]
+"""
+import os
+import subprocess
+
+from harness import MQPASSWD, TempDir, case, check, check_equal, run, run_cases
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ENTRYPOINT = os.path.join(ROOT, "examples", "docker", "entrypoint.sh")
+
+
+def entrypoint(directory, env, *command):
+    full_env = dict(os.environ, PATH=os.path.dirname(os.path.abspath(MQPASSWD)) + ":" + os.environ["PATH"],
+                    PASSWORD_FILE=directory.file("passwd"), **env)
+    return subprocess.run(["sh", ENTRYPOINT, *command], env=full_env, capture_output=True, text=True, timeout=60)
+
+
+@case
+def the_docker_entrypoint_builds_the_file_from_secrets_and_runs_the_command():
+    with TempDir() as directory:
+        users = directory.write("users.txt", "sensor1:s1-secret\nsensor2:s2-secret\n", mode=0o600)
+        env = {"MQTT_USERS_FILE": users, "MQTT_USERNAME": "admin", "MQTT_PASSWORD": "admin-secret"}
+        if os.geteuid() != 0:
+            env["PASSWORD_FILE_OWNER"] = f"{os.getuid()}:{os.getgid()}"
+        result = entrypoint(directory, env, "echo", "broker starts here")
+        check_equal(result.returncode, 0, result.stderr)
+        check(result.stdout.endswith("broker starts here\n"), result.stdout)
+        check("secret" not in result.stdout + result.stderr, "a password in the output")
+        pwfile = directory.file("passwd")
+        for user, password in (("sensor1", "s1-secret"), ("sensor2", "s2-secret"), ("admin", "admin-secret")):
+            check_equal(run(["verify", pwfile, user, "--stdin"], stdin=password + "\n").code, 0, user)
+        info = os.stat(pwfile)
+        check_equal(info.st_mode & 0o777, 0o600, "mode")
+        if os.geteuid() == 0:
+            check_equal((info.st_uid, info.st_gid), (1883, 1883), "the official image's broker uid/gid")
+        # Declarative: a user dropped from the secret is gone after the next start.
+        directory.write("users.txt", "sensor1:s1-secret\n", mode=0o600)
+        check_equal(entrypoint(directory, env, "true").returncode, 0)
+        check_equal(run(["verify", pwfile, "sensor2", "--stdin"], stdin="s2-secret\n").code, 4, "pruned")
+        check_equal(run(["verify", pwfile, "admin", "--stdin"], stdin="admin-secret\n").code, 0, "admin kept")
+
+
+@case
+def the_entrypoint_fails_loudly_on_a_bad_secret():
+    with TempDir() as directory:
+        users = directory.write("users.txt", "sensor1:ok\nsensor2\n", mode=0o600)
+        result = entrypoint(directory, {"MQTT_USERS_FILE": users, "PASSWORD_FILE_OWNER": "0:0"}, "echo", "started")
+        check(result.returncode != 0, "the broker would start without its users")
+        check_equal(result.stdout, "", "the command must not run")
+        check(f"{users}:2: no ':' between username and password" in result.stderr, result.stderr)
+
+
+run_cases()
