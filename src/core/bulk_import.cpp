@@ -17,7 +17,7 @@ namespace {
 
 struct Decision {
     Action action = Action::added;
-    std::string hash;  // the new hash; empty when unchanged
+    PwLine line;  // the new line, built on the hashing thread; unused when unchanged
 };
 
 Decision decide(const PwLine* existing, bool single, const ImportRecord& record, const HashSpec& spec,
@@ -31,7 +31,7 @@ Decision decide(const PwLine* existing, bool single, const ImportRecord& record,
         }
     }
     if (decision.action != Action::unchanged) {
-        decision.hash = make_hash(spec, record.password);
+        decision.line = generated_entry(record.username, make_hash(spec, record.password));
     }
     return decision;
 }
@@ -104,11 +104,13 @@ EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records, 
         },
         options.progress);
     EditReport report;
-    std::vector<std::pair<std::string, std::string>> writes;
+    std::vector<PwLine> writes;
+    writes.reserve(records.size());
+    report.changes.reserve(records.size());
     for (std::size_t i = 0; i < records.size(); ++i) {
         report.changes.push_back({records[i].username, decisions[i].action});
         if (decisions[i].action != Action::unchanged) {
-            writes.emplace_back(records[i].username, std::move(decisions[i].hash));
+            writes.push_back(std::move(decisions[i].line));
         }
     }
     existing.clear();  // it points into the file's lines, which change now

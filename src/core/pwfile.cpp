@@ -13,20 +13,6 @@
 namespace mqpasswd {
 namespace {
 
-// An entry line for a username and hash mqpasswd has just validated and generated: classifying
-// it again (base64-decoding the hash) would double the single-threaded part of a bulk import.
-PwLine generated_entry(std::string username, std::string hash, std::string eol, std::size_t source_line) {
-    PwLine line;
-    line.text.reserve(username.size() + 1 + hash.size());
-    line.text.append(username).append(1, ':').append(hash);
-    line.eol = std::move(eol);
-    line.kind = LineKind::entry;
-    line.username = std::move(username);
-    line.hash = std::move(hash);
-    line.source_line = source_line;
-    return line;
-}
-
 PwLine malformed(PwLine line, std::string problem) {
     line.kind = LineKind::malformed;
     line.problem = std::move(problem);
@@ -55,6 +41,20 @@ std::string entry_problem(std::string_view username, std::string_view hash) {
 }
 
 }  // namespace
+
+// An entry line for a username and hash mqpasswd has just validated and generated: classifying
+// it again (base64-decoding the hash) would double the single-threaded part of a bulk import.
+PwLine generated_entry(std::string username, std::string hash, std::string eol, std::size_t source_line) {
+    PwLine line;
+    line.text.reserve(username.size() + 1 + hash.size());
+    line.text.append(username).append(1, ':').append(hash);
+    line.eol = std::move(eol);
+    line.kind = LineKind::entry;
+    line.username = std::move(username);
+    line.hash = std::move(hash);
+    line.source_line = source_line;
+    return line;
+}
 
 PwLine classify_line(std::string text, std::string eol, std::size_t source_line) {
     PwLine line;
@@ -97,8 +97,12 @@ PwFile::~PwFile() {
 
 void PwFile::clear() noexcept {
     for (auto& line : lines_) {
-        OPENSSL_cleanse(line.text.data(), line.text.size());
-        OPENSSL_cleanse(line.hash.data(), line.hash.size());
+        // Only plain-text entries and lines we could not read may hold a password; a hash is
+        // what the file shows anyway, and wiping a million of them is the slow part of exit.
+        if (line.kind != LineKind::entry || !line.hash.starts_with('$')) {
+            OPENSSL_cleanse(line.text.data(), line.text.size());
+            OPENSSL_cleanse(line.hash.data(), line.hash.size());
+        }
     }
     lines_.clear();
 }
@@ -179,7 +183,7 @@ void PwFile::set(std::string_view username, const std::string& hash) {
     }
 }
 
-void PwFile::set_all(std::vector<std::pair<std::string, std::string>> users_and_hashes) {
+void PwFile::set_all(std::vector<PwLine> entries) {
     // user -> index of the first line naming it. Owned keys: replacing a line frees its old name.
     std::unordered_map<std::string, std::size_t> first;
     for (std::size_t i = 0; i < lines_.size(); ++i) {
@@ -188,10 +192,9 @@ void PwFile::set_all(std::vector<std::pair<std::string, std::string>> users_and_
         }
     }
     std::vector<bool> replaced(lines_.size(), false);
-    std::vector<std::size_t> appended;  // indices into users_and_hashes, in order
-    for (std::size_t i = 0; i < users_and_hashes.size(); ++i) {
-        auto& [user, hash] = users_and_hashes[i];
-        const auto found = first.find(user);
+    std::vector<std::size_t> appended;  // indices into entries, in order
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto found = first.find(entries[i].username);
         if (found == first.end()) {
             appended.push_back(i);
             continue;
@@ -199,7 +202,10 @@ void PwFile::set_all(std::vector<std::pair<std::string, std::string>> users_and_
         PwLine& line = lines_[found->second];
         std::string eol = line.eol.empty() || lf_only_ ? new_line_ending() : line.eol;
         OPENSSL_cleanse(line.text.data(), line.text.size());
-        line = generated_entry(user, std::move(hash), std::move(eol), line.source_line);
+        const std::size_t source_line = line.source_line;
+        line = std::move(entries[i]);
+        line.eol = std::move(eol);
+        line.source_line = source_line;
         replaced[found->second] = true;
     }
     // Later lines of a replaced user go, as in set(); one pass keeps this linear.
@@ -219,8 +225,9 @@ void PwFile::set_all(std::vector<std::pair<std::string, std::string>> users_and_
         }
         lines_.reserve(lines_.size() + appended.size());
         for (const std::size_t i : appended) {
-            auto& [user, hash] = users_and_hashes[i];
-            lines_.push_back(generated_entry(std::move(user), std::move(hash), eol, 0));
+            lines_.push_back(std::move(entries[i]));
+            lines_.back().eol = eol;
+            lines_.back().source_line = 0;
         }
     }
 }

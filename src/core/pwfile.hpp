@@ -61,8 +61,8 @@ public:
     // Drops every line (wiping them), for a file that is being created anew.
     void clear() noexcept;
     // set() for many users in one pass over the file (a bulk import must not be quadratic).
-    // The usernames must be valid (username_problem) and the hashes made by make_hash.
-    void set_all(std::vector<std::pair<std::string, std::string>> users_and_hashes);
+    // `entries` come from generated_entry(); their line endings are chosen here.
+    void set_all(std::vector<PwLine> entries);
     // Removes every line naming a user for whom `keep` is false; returns the users removed, in
     // file order, once each.
     std::vector<std::string> remove_unless(const std::function<bool(const std::string&)>& keep);
@@ -87,6 +87,11 @@ private:
 // Splits one line's text the way the broker does (first byte '#', first ':', trimmed fields)
 // and classifies it. Exposed for tests and for the masked diff.
 [[nodiscard]] PwLine classify_line(std::string text, std::string eol, std::size_t source_line);
+
+// An entry line for a username that passed username_problem() and a hash that make_hash() made:
+// built directly, without classifying it again (which would decode the hash for nothing).
+[[nodiscard]] PwLine generated_entry(std::string username, std::string hash, std::string eol = {},
+                                     std::size_t source_line = 0);
 
 // The line with its hash replaced by its algorithm marker ("alice:$7$****"), for diffs and logs.
 [[nodiscard]] std::string masked_text(const PwLine& line);

@@ -84,7 +84,10 @@ TEST_CASE("set_all matches set, one pass", "[pwfile]") {
     PwFile many = one;
     one.set("a", "A");
     one.set("d", "D");
-    many.set_all({{"a", "A"}, {"d", "D"}});
+    std::vector<PwLine> entries;
+    entries.push_back(generated_entry("a", "A"));
+    entries.push_back(generated_entry("d", "D"));
+    many.set_all(std::move(entries));
     CHECK(many.serialise() == one.serialise());
     CHECK(many.serialise() == "a:A\r\nb:2\r\nc:4\r\nd:D\r\n");
 }

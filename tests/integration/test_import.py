@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 
-from harness import MQPASSWD, Broker, TempDir, case, check, check_equal, check_error, run, run_cases
+from harness import MQPASSWD, Broker, TempDir, Terminal, case, check, check_equal, check_error, run, run_cases
 
 MARK = "Imp0rt-Secret"  # every password below contains it; no output may
 
@@ -139,6 +139,20 @@ def two_imports_of_disjoint_users_at_once_lose_nothing():
             check_equal(process.wait(timeout=120), 0, "an import failed")
         users = sorted(line.split(":")[0] for line in directory.read("pw").splitlines())
         check_equal(users, sorted(f"w{k}u{i}" for k in range(2) for i in range(300)), "all 600 users")
+
+
+@case
+def progress_shows_on_a_terminal_and_nowhere_else():
+    with TempDir() as directory:
+        source = directory.write("users.txt", lines_source(2000))
+        quiet = run(["import", "--create", directory.file("pw1"), source])
+        check_equal(quiet.err, "", "stderr is not a terminal: no progress")
+        terminal = Terminal(["import", "--create", directory.file("pw2"), source], cwd=directory.path)
+        check_equal(terminal.finish(timeout=60), 0, "exit code")
+        screen = terminal.seen.decode()
+        terminal.close()
+        check("hashing 2000/2000" in screen, screen)
+        check(MARK not in screen, "a password on the screen")
 
 
 @case
