@@ -243,11 +243,15 @@ HashInfo inspect_hash(std::string_view encoded) {
     return info;
 }
 
-std::string make_hash(const HashSpec& spec, const Secret& password) {
-    std::vector<std::uint8_t> salt(spec.salt_length);
-    if (salt.size() > INT_MAX || RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) {
+void random_bytes(std::span<std::uint8_t> out) {
+    if (out.size() > INT_MAX || RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
         throw Error(ExitCode::failure, "cannot get random bytes for a salt from OpenSSL");
     }
+}
+
+std::string make_hash(const HashSpec& spec, const Secret& password) {
+    std::vector<std::uint8_t> salt(spec.salt_length);
+    random_bytes(salt);
     return make_hash(spec, password, salt);
 }
 
