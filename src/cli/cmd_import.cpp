@@ -13,10 +13,6 @@
 namespace mqpasswd::cli {
 namespace {
 
-std::string source_name(const Options& options) {
-    return options.source == "-" ? "standard input" : options.source;
-}
-
 // The hash each record gets: --hash, or the record's own override, for the target broker.
 std::vector<HashSpec> specs_for(const ImportBatch& batch, const Options& options, const WriteTarget& target) {
     std::vector<HashSpec> specs;
@@ -33,7 +29,7 @@ std::vector<HashSpec> specs_for(const ImportBatch& batch, const Options& options
         try {
             specs.push_back(target_spec(target.broker, request));
         } catch (const Error& error) {
-            throw Error(ExitCode::failure, error.message(), source_name(options), record.line);
+            throw Error(ExitCode::failure, error.message(), source_label(options), record.line);
         }
     }
     return specs;
@@ -71,7 +67,7 @@ int run_import(const Options& options) {
     const WriteTarget target = resolve_target(options);
     check_writable_target(options.pwfile, options.create);  // before SOURCE is consumed
     const Secret content = read_import_source(options.source);
-    const ImportBatch batch = parse_import(content.text(), format, source_name(options), options.skip_invalid);
+    const ImportBatch batch = parse_import(content.text(), format, source_label(options), options.skip_invalid);
     const std::vector<HashSpec> specs = specs_for(batch, options, target);
     const BulkImportOptions bulk{options.prune, options.jobs, progress_for(options)};
     const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {

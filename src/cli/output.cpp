@@ -167,6 +167,10 @@ std::string printable(std::string_view text) {
     return out;
 }
 
+std::string source_label(const Options& options) {
+    return options.source == "-" ? "standard input" : options.source;
+}
+
 void print_error(const Error& error) {
     std::cerr << "mqpasswd: " << printable(describe(error)) << '\n';
 }
@@ -195,9 +199,8 @@ void print_update(const Options& options, const UpdateSummary& summary) {
         print_warning(options.pwfile + ": " + warning);
     }
     if (summary.skipped != nullptr) {
-        const std::string source = options.source == "-" ? "standard input" : options.source;
         for (const auto& record : *summary.skipped) {
-            print_warning(source + ":" + std::to_string(record.line) + ": skipped: " + record.reason);
+            print_warning(source_label(options) + ":" + std::to_string(record.line) + ": skipped: " + record.reason);
         }
     }
     if (options.json) {

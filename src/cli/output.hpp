@@ -17,6 +17,9 @@ namespace mqpasswd::cli {
 // Text safe for a terminal: control bytes become \xNN (usernames come from files).
 [[nodiscard]] std::string printable(std::string_view text);
 
+// How messages name an import SOURCE ("standard input" for "-").
+[[nodiscard]] std::string source_label(const Options& options);
+
 void print_error(const Error& error);
 void print_warning(std::string_view message);
 
