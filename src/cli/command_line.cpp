@@ -129,7 +129,8 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     CLI::App* list = app.add_subcommand("list", "List users with their hash algorithm and parameters");
     CLI::App* upgrade = app.add_subcommand("upgrade", "Hash plain-text lines; leave hashed lines alone");
     CLI::App* import = app.add_subcommand("import", "Set many users from user:password lines, CSV or JSON Lines");
-    for (CLI::App* command : {set, remove, verify, list, upgrade, import}) {
+    CLI::App* check = app.add_subcommand("check", "Find what a broker would reject or warn about: exit 0 clean, 1 not");
+    for (CLI::App* command : {set, remove, verify, list, upgrade, import, check}) {
         command->fallthrough();
         command->add_option("PWFILE", options.pwfile, "The password file")->required();
     }
@@ -145,6 +146,8 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     import->add_flag("--prune", options.prune, "Remove users that are not in SOURCE");
     import->add_flag("--skip-invalid", options.skip_invalid, "Import the valid records and list the others");
     import->add_option("-j,--jobs", options.jobs, "Hashing threads (default: one per CPU)");
+    check->add_option("--conf", options.conf,
+                      "The mosquitto.conf that should use PWFILE (also gives the broker's user)");
 
     std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
     try {
@@ -162,9 +165,9 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     if (parsed.help) {
         return parsed;
     }
-    const std::pair<CLI::App*, Command> commands[] = {{set, Command::set},         {remove, Command::remove},
-                                                      {verify, Command::verify},   {list, Command::list},
-                                                      {upgrade, Command::upgrade}, {import, Command::import}};
+    const std::pair<CLI::App*, Command> commands[] = {
+        {set, Command::set},         {remove, Command::remove}, {verify, Command::verify}, {list, Command::list},
+        {upgrade, Command::upgrade}, {import, Command::import}, {check, Command::check}};
     for (const auto& [command, kind] : commands) {
         if (command->parsed()) {
             options.command = kind;

@@ -61,6 +61,8 @@ int run_command(Options& options) {
         return run_upgrade(options);
     case Command::import:
         return run_import(options);
+    case Command::check:
+        return run_check(options);
     }
     return static_cast<int>(ExitCode::usage);
 }

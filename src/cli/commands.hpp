@@ -15,6 +15,7 @@ namespace mqpasswd::cli {
 [[nodiscard]] int run_list(const Options& options);
 [[nodiscard]] int run_upgrade(const Options& options);
 [[nodiscard]] int run_import(const Options& options);
+[[nodiscard]] int run_check(const Options& options);
 
 [[nodiscard]] int run_command(Options& options);
 

@@ -10,7 +10,7 @@
 
 namespace mqpasswd::cli {
 
-enum class Command { set, remove, verify, list, upgrade, import };
+enum class Command { set, remove, verify, list, upgrade, import, check };
 
 struct Options {
     Command command = Command::list;
@@ -28,6 +28,8 @@ struct Options {
     std::optional<long long> iterations;
     std::string broker_version = "auto";
     OwnerRequest new_owner;
+
+    std::string conf;  // check: the mosquitto.conf that should use PWFILE
 
     // import
     std::string source = "-";
