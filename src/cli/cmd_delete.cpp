@@ -10,6 +10,7 @@ int run_delete(const Options& options) {
         return remove_users(file, options.users, options.missing_ok);
     });
     print_update(options, UpdateSummary{result, nullptr, nullptr});
+    reload_after_write(options, result.written);
     return 0;
 }
 

@@ -75,6 +75,7 @@ int run_import(const Options& options) {
     });
     UpdateSummary summary{result, &target, nullptr, options.skip_invalid ? &batch.skipped : nullptr, true};
     print_update(options, summary);
+    reload_after_write(options, result.written);
     return 0;
 }
 

@@ -25,6 +25,7 @@ int run_set(Options& options) {
         return set_user(file, user, password, target.spec, target.broker);
     });
     print_update(options, UpdateSummary{result, &target, generated ? &password : nullptr});
+    reload_after_write(options, result.written);
     return 0;
 }
 

@@ -11,6 +11,7 @@ int run_upgrade(const Options& options) {
     const UpdateResult result = update_password_file(
         options.pwfile, update_options(options), [&](PwFile& file) { return upgrade_plain_text(file, target.spec); });
     print_update(options, UpdateSummary{result, &target, nullptr});
+    reload_after_write(options, result.written);
     return 0;
 }
 

@@ -148,6 +148,20 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     import->add_option("-j,--jobs", options.jobs, "Hashing threads (default: one per CPU)");
     check->add_option("--conf", options.conf,
                       "The mosquitto.conf that should use PWFILE (also gives the broker's user)");
+    CLI::App* broker = app.add_subcommand("broker", "Work with the running broker");
+    broker->require_subcommand(1);
+    broker->fallthrough();  // global options after `broker reload` reach the top level
+    CLI::App* reload = broker->add_subcommand("reload", "Check the password files, then make the broker re-read them");
+    reload->fallthrough();
+    reload->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)");
+    reload->add_option("--pid", options.pid, "The broker's process (default: CONF's pid_file, then systemd)");
+    std::string reload_conf;
+    std::vector<CLI::Option*> reload_flags;
+    for (CLI::App* command : {set, remove, import, upgrade}) {
+        // A flag, so `--reload PWFILE` never swallows the file name; CONF needs '='.
+        reload_flags.push_back(command->add_flag("--reload{/etc/mosquitto/mosquitto.conf}", reload_conf,
+                                                 "After a change, reload the broker (--reload=CONF)"));
+    }
 
     std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
     try {
@@ -165,9 +179,10 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     if (parsed.help) {
         return parsed;
     }
-    const std::pair<CLI::App*, Command> commands[] = {
-        {set, Command::set},         {remove, Command::remove}, {verify, Command::verify}, {list, Command::list},
-        {upgrade, Command::upgrade}, {import, Command::import}, {check, Command::check}};
+    const std::pair<CLI::App*, Command> commands[] = {{set, Command::set},         {remove, Command::remove},
+                                                      {verify, Command::verify},   {list, Command::list},
+                                                      {upgrade, Command::upgrade}, {import, Command::import},
+                                                      {check, Command::check},     {reload, Command::broker_reload}};
     for (const auto& [command, kind] : commands) {
         if (command->parsed()) {
             options.command = kind;
@@ -178,6 +193,11 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     }
     const bool has_password = std::any_of(password_options.begin(), password_options.end(),
                                           [](const CLI::Option* option) { return option->count() > 0; });
+    for (const CLI::Option* flag : reload_flags) {
+        if (flag->count() > 0) {
+            options.reload = reload_conf;
+        }
+    }
     options.password_source = choose_source(flags, has_password);
     options.password_argument = password;
     check_values(options);

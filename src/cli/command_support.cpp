@@ -63,6 +63,8 @@ int run_command(Options& options) {
         return run_import(options);
     case Command::check:
         return run_check(options);
+    case Command::broker_reload:
+        return run_broker_reload(options);
     }
     return static_cast<int>(ExitCode::usage);
 }

@@ -4,6 +4,7 @@
 #include "cli/compat.hpp"
 
 #include "broker/broker_version.hpp"
+#include "broker/reload.hpp"
 #include "cli/compat_args.hpp"
 #include "cli/compat_checks.hpp"
 #include "cli/compat_prompt.hpp"
@@ -11,6 +12,7 @@
 #include "core/legacy_scan.hpp"
 #include "core/update.hpp"
 
+#include <cstdlib>
 #include <iostream>
 
 namespace mqpasswd::cli {
@@ -21,7 +23,27 @@ struct Outcome {
     int code = 0;
     std::string out;
     std::string err;
+    std::string written;  // the password file replaced, for MQPASSWD_RELOAD
 };
+
+// MQPASSWD_RELOAD=CONF: the compat command line cannot take --reload, the environment can.
+void reload_if_asked(Outcome& outcome) {
+    const char* conf = std::getenv("MQPASSWD_RELOAD");
+    if (conf == nullptr || *conf == '\0' || outcome.code != 0 || outcome.written.empty()) {
+        return;
+    }
+    ReloadRequest request;
+    request.conf = conf;
+    request.pwfile = outcome.written;
+    const char* broker = std::getenv("MQPASSWD_BROKER_VERSION");
+    request.broker = resolve_profile(broker != nullptr && *broker != '\0' ? broker : "auto").version;
+    try {
+        (void)reload_broker(request);
+    } catch (const Error& error) {
+        outcome.err += "Error: " + describe(error) + ". The password file was updated.\n";
+        outcome.code = 1;
+    }
+}
 
 int emit(const Outcome& outcome) {
     std::cout << outcome.out << std::flush;
@@ -47,22 +69,22 @@ std::string user_line(const std::string& user, const char* verb) {
 
 Outcome run_create(const CompatRequest& request, const CompatFile& file, const std::string& hash) {
     if (request.use_stdout) {
-        return {0, request.username + ":" + hash + "\n", {}};
+        return {0, request.username + ":" + hash + "\n", {}, {}};
     }
     if (const auto problem = create_problem(file.path)) {
-        return {1, {}, *problem};
+        return {1, {}, *problem, {}};
     }
-    (void)update_password_file(file.path, legacy_update(true), [&](PwFile& pwfile) {
+    const UpdateResult result = update_password_file(file.path, legacy_update(true), [&](PwFile& pwfile) {
         pwfile.clear();
         pwfile.set(request.username, hash);
         return EditReport{{{request.username, Action::added}}, {}};
     });
-    return {0, user_line(request.username, "Adding"), {}};
+    return {0, user_line(request.username, "Adding"), {}, result.written ? file.path : std::string()};
 }
 
 Outcome run_add(const CompatRequest& request, const CompatFile& file, const std::string& hash) {
     Outcome outcome;
-    (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
+    const UpdateResult result = update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
         const LegacyScan scan = legacy_scan(pwfile, request.username);
         if (scan.corrupt_line != 0) {
             outcome.err += corrupt_line_error(scan.corrupt_line);
@@ -78,12 +100,13 @@ Outcome run_add(const CompatRequest& request, const CompatFile& file, const std:
         pwfile.set(request.username, hash);
         return EditReport{{{request.username, existed ? Action::updated : Action::added}}, {}};
     });
+    outcome.written = result.written ? file.path : std::string();
     return outcome;
 }
 
 Outcome run_remove(const CompatRequest& request, const CompatFile& file) {
     Outcome outcome;
-    (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
+    const UpdateResult result = update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
         const LegacyScan scan = legacy_scan(pwfile, request.username);
         if (scan.corrupt_line != 0) {
             outcome.err += corrupt_line_error(scan.corrupt_line);
@@ -99,12 +122,13 @@ Outcome run_remove(const CompatRequest& request, const CompatFile& file) {
         pwfile.remove(request.username);
         return EditReport{{{request.username, Action::removed}}, {}};
     });
+    outcome.written = result.written ? file.path : std::string();
     return outcome;
 }
 
 Outcome run_upgrade(const CompatFile& file, const HashSpec& spec) {
     Outcome outcome;
-    (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
+    const UpdateResult result = update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
         if (pwfile.lines().empty()) {
             outcome.code = 1;  // the real tool's "nothing processed" status leaks out, with no message
             return EditReport{};
@@ -118,6 +142,7 @@ Outcome run_upgrade(const CompatFile& file, const HashSpec& spec) {
         pwfile.always_end_new_lines_with_lf();
         return upgrade_plain_text(pwfile, spec);
     });
+    outcome.written = result.written ? file.path : std::string();
     return outcome;
 }
 
@@ -126,17 +151,17 @@ Outcome run_upgrade(const CompatFile& file, const HashSpec& spec) {
 Outcome run_request(CompatRequest& request) {
     if (request.mode != CompatMode::upgrade) {
         if (auto problem = compat_username_problem(request.username)) {
-            return {1, {}, *problem};
+            return {1, {}, *problem, {}};
         }
     }
     if (request.batch && request.password.size() > 65535) {
-        return {1, {}, "Error: Password must be less than 65536 characters long.\n"};
+        return {1, {}, "Error: Password must be less than 65536 characters long.\n", {}};
     }
     CompatFile file;
     if (!request.use_stdout) {
         auto resolved = resolve_compat_path(request.pwfile);
         if (!resolved.error.empty()) {
-            return {1, {}, resolved.error};
+            return {1, {}, resolved.error, {}};
         }
         file = std::move(resolved);
     }
@@ -155,7 +180,7 @@ Outcome run_request(CompatRequest& request) {
     }
     const auto target = compat_target(request);
     if (!target.error.empty()) {
-        return {1, {}, opened.err + target.error};
+        return {1, {}, opened.err + target.error, {}};
     }
     if (request.mode == CompatMode::upgrade) {
         Outcome outcome = run_upgrade(file, target.spec);
@@ -170,7 +195,7 @@ Outcome run_request(CompatRequest& request) {
     } else {
         CompatPassword typed = compat_prompt();
         if (typed.code != 0) {
-            return {typed.code, {}, typed.error};
+            return {typed.code, {}, typed.error, {}};
         }
         password = std::move(typed.password);
     }
@@ -178,7 +203,7 @@ Outcome run_request(CompatRequest& request) {
     try {
         hash = make_hash(target.spec, password);
     } catch (const Error&) {
-        return {1, {}, "Error: Unable to hash password.\n"};
+        return {1, {}, "Error: Unable to hash password.\n", {}};
     }
     return request.mode == CompatMode::create ? run_create(request, file, hash) : run_add(request, file, hash);
 }
@@ -188,16 +213,18 @@ Outcome run_request(CompatRequest& request) {
 int run_compat(const std::vector<std::string>& args) {
     auto parsed = parse_compat_args(args);
     if (auto* exit = std::get_if<CompatExit>(&parsed)) {
-        return emit({exit->code, exit->out, exit->err});
+        return emit({exit->code, exit->out, exit->err, {}});
     }
     auto& request = std::get<CompatRequest>(parsed);
     const WipeOnExit wipe_password(request.password);
     try {
-        return emit(run_request(request));
+        Outcome outcome = run_request(request);
+        reload_if_asked(outcome);
+        return emit(outcome);
     } catch (const Error& error) {
         // Failures the real tool has no message for (a lock held too long, a full disk): its
         // style, our words. The file is unchanged whenever this is reached.
-        return emit({1, {}, "Error: " + describe(error) + ".\n"});
+        return emit({1, {}, "Error: " + describe(error) + ".\n", {}});
     }
 }
 

@@ -10,7 +10,7 @@
 
 namespace mqpasswd::cli {
 
-enum class Command { set, remove, verify, list, upgrade, import, check };
+enum class Command { set, remove, verify, list, upgrade, import, check, broker_reload };
 
 struct Options {
     Command command = Command::list;
@@ -29,7 +29,9 @@ struct Options {
     std::string broker_version = "auto";
     OwnerRequest new_owner;
 
-    std::string conf;  // check: the mosquitto.conf that should use PWFILE
+    std::string conf;                   // check, broker: the mosquitto.conf ("" = none for check, Debian's for broker)
+    std::optional<int> pid;             // broker reload --pid
+    std::optional<std::string> reload;  // --reload[=CONF] after a successful write
 
     // import
     std::string source = "-";

@@ -1,0 +1,134 @@
+"""check and the broker hook against a real, running mosquitto: users added or deleted with
+--reload take effect with no restart (same PID); a file that would hurt the broker is refused.
+
+Usage: test_reload.py PATH/TO/mqpasswd [CASE-SUBSTRING]
+"""
+import json
+import os
+import pwd
+import time
+
+from harness import Broker, TempDir, case, check, check_equal, check_error, run, run_cases
+
+
+class ReloadableBroker(Broker):
+    """A broker whose configuration also has a pid_file (in a directory its user may write)."""
+
+    def __init__(self, directory, password_file):
+        run_dir = os.path.join(directory.path, "run")
+        os.mkdir(run_dir)
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("mosquitto")
+            os.chown(run_dir, account.pw_uid, account.pw_gid)
+        self.pid_file = os.path.join(run_dir, "mosquitto.pid")
+        super().__init__(directory.path, password_file, extra_config=f"pid_file {self.pid_file}\n")
+
+    def __enter__(self):
+        super().__enter__()
+        deadline = time.monotonic() + 5
+        while not os.path.exists(self.pid_file) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self
+
+
+def new_pwfile(directory):
+    pwfile = directory.file("passwords")
+    check_equal(run(["set", pwfile, "alice", "--stdin", "--create", "-q"], stdin="alice-pw\n").code, 0)
+    return pwfile
+
+
+@case
+def set_and_delete_with_reload_take_effect_without_a_restart():
+    with TempDir() as directory:
+        pwfile = new_pwfile(directory)
+        with ReloadableBroker(directory, pwfile) as broker:
+            pid = broker.process.pid
+            broker.check_refuses("carol", "carol-pw")
+            result = run(["set", pwfile, "carol", "--stdin", f"--reload={broker.config}"], stdin="carol-pw\n")
+            check_equal(result.code, 0, repr(result))
+            check(f"reloaded: SIGHUP to mosquitto pid {pid} (pid_file {broker.pid_file})" in result.err, result.err)
+            broker.check_accepts("carol", "carol-pw")
+            result = run(["delete", pwfile, "carol", f"--reload={broker.config}", "-q"])
+            check_equal(result.code, 0, repr(result))
+            broker.check_refuses("carol", "carol-pw")
+            broker.check_accepts("alice", "alice-pw")
+            imported = run(["import", pwfile, "-", f"--reload={broker.config}", "-q"], stdin="dave:dave-pw\n")
+            check_equal(imported.code, 0, repr(imported))
+            broker.check_accepts("dave", "dave-pw")
+            check_equal(broker.process.pid, pid, "same broker process")
+            check(broker.process.poll() is None, "the broker is still running")
+
+
+@case
+def broker_reload_refuses_a_file_that_would_hurt_the_broker():
+    with TempDir() as directory:
+        pwfile = new_pwfile(directory)
+        with ReloadableBroker(directory, pwfile) as broker:
+            with open(pwfile) as handle:
+                line = handle.read()
+            with open(pwfile, "a") as handle:
+                handle.write(line)  # alice twice: a 2.1 broker would stop
+            result = run(["broker", "reload", "--conf", broker.config])
+            check_error(result, 1, f"{pwfile}:2: not reloading the broker: duplicate user 'alice'")
+            check(broker.process.poll() is None, "the broker is still running")
+            broker.check_accepts("alice", "alice-pw")
+            check("Reloading config" not in broker.log_text(), "the broker was signalled")
+
+
+@case
+def broker_reload_finds_the_broker_or_says_why_not():
+    with TempDir() as directory:
+        pwfile = new_pwfile(directory)
+        with ReloadableBroker(directory, pwfile) as broker:
+            by_pid = run(["broker", "reload", "--conf", broker.config, "--pid", str(broker.process.pid), "--json"])
+            check_equal(by_pid.code, 0, repr(by_pid))
+            check_equal(json.loads(by_pid.out)["how"], f"SIGHUP to mosquitto pid {broker.process.pid} (--pid)", "how")
+            check_error(run(["broker", "reload", "--conf", broker.config, "--pid", str(os.getpid())]), 1,
+                        f"process {os.getpid()} (--pid) is not a running mosquitto")
+            deadline = time.monotonic() + 5
+            while "Reloading config" not in broker.log_text() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            check("Reloading config" in broker.log_text(), "the broker logged the reload")
+        # The broker has stopped: its pid file is gone with it.
+        stale = directory.write("stale.conf", f"password_file {pwfile}\npid_file {directory.file('none.pid')}\n")
+        result = run(["broker", "reload", "--conf", stale])
+        check_equal(result.code, 1, repr(result))
+        check("no running broker found" in result.err, result.err)
+        elsewhere = directory.write("other.conf", "password_file /etc/somewhere-else\n")
+        result = run(["set", pwfile, "erin", "--stdin", f"--reload={elsewhere}"], stdin="e\n")
+        check_equal(result.code, 1, repr(result))
+        check(result.out.startswith(f"{pwfile}: erin added"), "the write itself succeeded and says so")
+        check("does not use " + pwfile in result.err and "(the password file itself was updated)" in result.err,
+              result.err)
+
+
+@case
+def the_compat_front_reloads_when_asked_through_the_environment():
+    with TempDir() as directory:
+        pwfile = new_pwfile(directory)
+        with ReloadableBroker(directory, pwfile) as broker:
+            result = run(["compat", "-b", pwfile, "frank", "frank-pw"], env={"MQPASSWD_RELOAD": broker.config})
+            check_equal((result.code, result.out), (0, "Adding password for user frank\n"), repr(result))
+            broker.check_accepts("frank", "frank-pw")
+
+
+@case
+def check_reports_what_the_broker_would_choke_on():
+    with TempDir() as directory:
+        pwfile = new_pwfile(directory)
+        conf = directory.write("m.conf", f"listener 1883\npassword_file {pwfile}\n")
+        clean = run(["check", pwfile, "--conf", conf])
+        check_equal((clean.code, clean.out), (0, f"{pwfile}: no problems found\n"), repr(clean))
+        with open(pwfile, "a") as handle:
+            handle.write("bob:plain\n")
+        report = json.loads(run(["check", pwfile, "--json"]).out)
+        check_equal((report["clean"], report["errors"]), (False, 1), "json")
+        check_equal(report["findings"][0]["line"], 2, "line")
+        if os.geteuid() == 0:
+            os.chown(pwfile, 0, 0)
+            os.chmod(pwfile, 0o600)
+            text = run(["check", pwfile]).out
+            check("error: the broker's user mosquitto cannot read it: chown mosquitto:mosquitto" in text, text)
+
+
+run_cases()
