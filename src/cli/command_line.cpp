@@ -155,6 +155,15 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     reload->fallthrough();
     reload->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)");
     reload->add_option("--pid", options.pid, "The broker's process (default: CONF's pid_file, then systemd)");
+    CLI::App* enable = broker->add_subcommand("enable", "Make mosquitto.conf check clients against PWFILE");
+    enable->fallthrough();
+    enable->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)");
+    enable->add_option("--pwfile", options.pwfile, "The password file the broker should use")->required();
+    enable->add_flag("--no-anonymous", options.no_anonymous, "Also make sure allow_anonymous false applies");
+    enable->add_flag("--replace", options.replace, "Repoint a password_file that names another file");
+    enable->add_option("--listener", options.listeners, "With per_listener_settings: only this port (repeatable)");
+    enable->add_flag("--fix-permissions", options.fix_permissions,
+                     "Give PWFILE to the broker's user if it cannot read it");
     std::string reload_conf;
     std::vector<CLI::Option*> reload_flags;
     for (CLI::App* command : {set, remove, import, upgrade}) {
@@ -179,10 +188,10 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     if (parsed.help) {
         return parsed;
     }
-    const std::pair<CLI::App*, Command> commands[] = {{set, Command::set},         {remove, Command::remove},
-                                                      {verify, Command::verify},   {list, Command::list},
-                                                      {upgrade, Command::upgrade}, {import, Command::import},
-                                                      {check, Command::check},     {reload, Command::broker_reload}};
+    const std::pair<CLI::App*, Command> commands[] = {
+        {set, Command::set},     {remove, Command::remove},        {verify, Command::verify},
+        {list, Command::list},   {upgrade, Command::upgrade},      {import, Command::import},
+        {check, Command::check}, {reload, Command::broker_reload}, {enable, Command::broker_enable}};
     for (const auto& [command, kind] : commands) {
         if (command->parsed()) {
             options.command = kind;

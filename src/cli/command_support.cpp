@@ -65,6 +65,8 @@ int run_command(Options& options) {
         return run_check(options);
     case Command::broker_reload:
         return run_broker_reload(options);
+    case Command::broker_enable:
+        return run_broker_enable(options);
     }
     return static_cast<int>(ExitCode::usage);
 }

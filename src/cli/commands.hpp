@@ -17,6 +17,7 @@ namespace mqpasswd::cli {
 [[nodiscard]] int run_import(const Options& options);
 [[nodiscard]] int run_check(const Options& options);
 [[nodiscard]] int run_broker_reload(const Options& options);
+[[nodiscard]] int run_broker_enable(const Options& options);
 // --reload after a write: reloads when `written`, prints how on stderr (unless quiet); a failure
 // says the file itself was updated.
 void reload_after_write(const Options& options, bool written);

@@ -10,7 +10,7 @@
 
 namespace mqpasswd::cli {
 
-enum class Command { set, remove, verify, list, upgrade, import, check, broker_reload };
+enum class Command { set, remove, verify, list, upgrade, import, check, broker_reload, broker_enable };
 
 struct Options {
     Command command = Command::list;
@@ -29,8 +29,13 @@ struct Options {
     std::string broker_version = "auto";
     OwnerRequest new_owner;
 
-    std::string conf;                   // check, broker: the mosquitto.conf ("" = none for check, Debian's for broker)
-    std::optional<int> pid;             // broker reload --pid
+    std::string conf;        // check, broker: the mosquitto.conf ("" = none for check, Debian's for broker)
+    std::optional<int> pid;  // broker reload --pid
+    // broker enable
+    bool no_anonymous = false;
+    bool replace = false;
+    bool fix_permissions = false;
+    std::vector<std::string> listeners;
     std::optional<std::string> reload;  // --reload[=CONF] after a successful write
 
     // import

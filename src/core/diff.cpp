@@ -30,6 +30,44 @@ std::size_t hunk_end(const std::vector<DiffStep>& steps, std::size_t first_chang
 
 }  // namespace
 
+std::vector<std::string> split_text_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t newline = std::min(text.find('\n', start), text.size());
+        lines.push_back(text.substr(start, newline - start));
+        start = newline + 1;
+    }
+    return lines;
+}
+
+std::vector<DiffStep> line_diff(const std::vector<std::string>& before, const std::vector<std::string>& after) {
+    const std::size_t n = before.size();
+    const std::size_t m = after.size();
+    // common[i][j]: length of the LCS of before[i..] and after[j..].
+    std::vector<std::vector<std::size_t>> common(n + 1, std::vector<std::size_t>(m + 1, 0));
+    for (std::size_t i = n; i-- > 0;) {
+        for (std::size_t j = m; j-- > 0;) {
+            common[i][j] =
+                before[i] == after[j] ? common[i + 1][j + 1] + 1 : std::max(common[i + 1][j], common[i][j + 1]);
+        }
+    }
+    std::vector<DiffStep> steps;
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && before[i] == after[j]) {
+            steps.push_back({DiffOp::keep, before[i++]});
+            ++j;
+        } else if (j < m && (i == n || common[i][j + 1] >= common[i + 1][j])) {
+            steps.push_back({DiffOp::add, after[j++]});
+        } else {
+            steps.push_back({DiffOp::remove, before[i++]});
+        }
+    }
+    return steps;
+}
+
 std::string unified_diff(const std::vector<DiffStep>& steps, const std::string& before_label,
                          const std::string& after_label, std::size_t context) {
     std::string out;

@@ -29,6 +29,13 @@ struct BrokerAccount {
 // The account named `user`, or nothing when this system has no such account.
 [[nodiscard]] std::optional<BrokerAccount> broker_account(const std::string& user);
 
+// Why `account` cannot read the file (the file's mode and owner, or a directory on the way), or
+// nothing when it can.
+[[nodiscard]] std::optional<std::string> readability_problem(const std::string& path, const BrokerAccount& account);
+
+// Gives the file to the account: owner and group, mode 0600 (never through a symlink).
+void give_to_account(const std::string& path, const BrokerAccount& account);
+
 // Content problems for a broker of `broker`'s generation, then file problems (symlink, mode,
 // owner, readability by `account` when given). Throws Error only when the file cannot be read.
 [[nodiscard]] std::vector<Finding> lint_password_file(const std::string& path, BrokerVersion broker,

@@ -13,9 +13,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace mqpasswd {
 namespace {
@@ -117,15 +119,8 @@ std::optional<std::string> blocked_directory(const std::string& path, const Brok
 
 void lint_ownership(const std::string& path, const struct stat& info, const BrokerAccount& account,
                     std::vector<Finding>& findings) {
-    if (!allowed(account, info, 4)) {
-        const group* group_entry = ::getgrgid(account.gid);
-        const std::string owner =
-            account.name + (group_entry != nullptr ? ":" + std::string(group_entry->gr_name) : "");
-        findings.push_back({Severity::error, 0,
-                            "the broker's user " + account.name + " cannot read it: chown " + owner + " " + path +
-                                " && chmod 0600 " + path});
-    } else if (const auto directory = blocked_directory(path, account)) {
-        findings.push_back({Severity::error, 0, "the broker's user " + account.name + " cannot enter " + *directory});
+    if (const auto problem = readability_problem(path, account)) {
+        findings.push_back({Severity::error, 0, *problem});
     }
     if (info.st_uid != account.uid) {
         findings.push_back({Severity::warning, 0,
@@ -138,6 +133,37 @@ void lint_ownership(const std::string& path, const struct stat& info, const Brok
 }
 
 }  // namespace
+
+std::optional<std::string> readability_problem(const std::string& path, const BrokerAccount& account) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        return std::nullopt;  // a missing file is reported by its reader
+    }
+    if (!allowed(account, info, 4)) {
+        const group* group_entry = ::getgrgid(account.gid);
+        const std::string owner =
+            account.name + (group_entry != nullptr ? ":" + std::string(group_entry->gr_name) : "");
+        return "the broker's user " + account.name + " cannot read it: chown " + owner + " " + path +
+               " && chmod 0600 " + path;
+    }
+    if (const auto directory = blocked_directory(path, account)) {
+        return "the broker's user " + account.name + " cannot enter " + *directory;
+    }
+    return std::nullopt;
+}
+
+void give_to_account(const std::string& path, const BrokerAccount& account) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        throw system_error(path, "cannot open", errno);
+    }
+    const bool ok = ::fchown(fd, account.uid, account.gid) == 0 && ::fchmod(fd, 0600) == 0;
+    const int saved = errno;
+    ::close(fd);
+    if (!ok) {
+        throw system_error(path, "cannot give it to " + account.name, saved);
+    }
+}
 
 std::optional<BrokerAccount> broker_account(const std::string& user) {
     const passwd* entry = ::getpwnam(user.c_str());

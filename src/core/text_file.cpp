@@ -1,0 +1,28 @@
+// The compare-then-replace closes the window between planning an edit (reading, deciding) and
+// writing it: a concurrent editor's change is never silently overwritten.
+#include "core/text_file.hpp"
+
+#include "core/atomic_write.hpp"
+#include "core/error.hpp"
+#include "core/file_lock.hpp"
+
+#include <unistd.h>
+
+namespace mqpasswd {
+
+void replace_text_file(const std::string& path, const std::optional<std::string>& expected, const std::string& content,
+                       mode_t new_mode) {
+    const auto [directory, name] = split_path(path);
+    const DirectoryLock lock(directory);
+    const FileSnapshot snapshot = read_file_at(lock.fd(), name, path);
+    const bool unchanged = expected ? snapshot.exists && snapshot.content == *expected : !snapshot.exists;
+    if (!unchanged) {
+        throw Error(ExitCode::failure, "changed while mqpasswd was editing it; nothing was written, run it again",
+                    path);
+    }
+    const FileOwnership ownership =
+        snapshot.exists ? snapshot.ownership : FileOwnership{::geteuid(), ::getegid(), new_mode};
+    atomic_replace(lock.fd(), name, content, ownership, path);
+}
+
+}  // namespace mqpasswd
