@@ -227,6 +227,21 @@ class Broker:
             capture_output=True, text=True, timeout=20)
         return completed.returncode, completed.stderr
 
+    def check_round_trip(self, subscriber, subscriber_password, publisher, publisher_password):
+        """`subscriber` receives what `publisher` sends (both authenticated)."""
+        listener = subprocess.Popen(
+            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.port), "-u", subscriber, "-P", subscriber_password,
+             "-t", "mqpasswd/round-trip", "-C", "1", "-W", "10"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+        deadline = time.monotonic() + 10
+        while listener.poll() is None and time.monotonic() < deadline:  # publish until the subscriber is in
+            subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(self.port), "-u", publisher, "-P",
+                            publisher_password, "-t", "mqpasswd/round-trip", "-m", "hello"], capture_output=True,
+                           timeout=20)
+            time.sleep(0.1)
+        out, err = listener.communicate(timeout=15)
+        check_equal((listener.returncode, out), (0, "hello\n"), f"round trip ({err.strip()})")
+
     def check_accepts(self, user, password):
         code, err = self.publish(user, password)
         check_equal(code, 0, f"publish as {user!r} ({err.strip()}; log: {self.log_text()[-500:]})")

@@ -151,6 +151,7 @@ def a_running_broker_goes_from_anonymous_to_passwords_without_a_restart():
             added = run(["set", pwfile, "bob", "--stdin", f"--reload={broker.config}", "-q"], stdin="bob-pw\n")
             check_equal(added.code, 0, repr(added))
             broker.check_accepts("bob", "bob-pw")
+            broker.check_round_trip("bob", "bob-pw", "alice", "alice-pw")
             check_equal(broker.process.pid, pid, "same broker process")
 
 
