@@ -55,6 +55,11 @@ def set_and_delete_with_reload_take_effect_without_a_restart():
             imported = run(["import", pwfile, "-", f"--reload={broker.config}", "-q"], stdin="dave:dave-pw\n")
             check_equal(imported.code, 0, repr(imported))
             broker.check_accepts("dave", "dave-pw")
+            with open(pwfile, "a") as handle:
+                handle.write("erin:erin-plain\n")  # plain text: refused by check, so hash it first
+            upgraded = run(["upgrade", pwfile, f"--reload={broker.config}", "-q"])
+            check_equal(upgraded.code, 0, repr(upgraded))
+            broker.check_accepts("erin", "erin-plain")
             check_equal(broker.process.pid, pid, "same broker process")
             check(broker.process.poll() is None, "the broker is still running")
 
