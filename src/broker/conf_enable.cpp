@@ -51,16 +51,6 @@ std::string render(const FileEdits& edits) {
     return out;
 }
 
-std::string resolved(const std::string& path) {
-    char* real = ::realpath(path.c_str(), nullptr);
-    if (real == nullptr) {
-        return path;
-    }
-    std::string result = real;
-    std::free(real);
-    return result;
-}
-
 std::string where(const ConfOption& option) {
     return option.file + ":" + std::to_string(option.line);
 }
@@ -109,7 +99,7 @@ private:
         for (const ConfOption* option : scope) {
             if (option->key == "password_file" || option->key == "plugin_opt_password_file") {
                 has_password_file = true;
-                if (resolved(option->value) != resolved(request_.pwfile)) {
+                if (resolved_path(option->value) != resolved_path(request_.pwfile)) {
                     if (!request_.replace) {
                         throw Error(ExitCode::failure,
                                     "already uses the password file " + option->value + "; --replace points it at " +

@@ -31,23 +31,13 @@ bool is_mosquitto(pid_t pid) {
     return std::getline(comm, name) && name == "mosquitto";
 }
 
-std::string resolved(const std::string& path) {
-    char* real = ::realpath(path.c_str(), nullptr);
-    if (real == nullptr) {
-        return path;
-    }
-    std::string result = real;
-    std::free(real);
-    return result;
-}
-
 // Refuses the reload when CONF does not use the file just written, or when a password file it
 // names has a problem a broker would stop or fail on.
 void validate(const MosquittoConf& conf, const ReloadRequest& request) {
     const auto settings = password_file_settings(conf);
     const bool names_pwfile =
         request.pwfile.empty() || std::any_of(settings.begin(), settings.end(), [&](const ConfOption* setting) {
-            return resolved(setting->value) == resolved(request.pwfile);
+            return resolved_path(setting->value) == resolved_path(request.pwfile);
         });
     if (!names_pwfile) {
         throw Error(ExitCode::failure, "not reloading the broker: it does not use " + request.pwfile, conf.path);

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
 #include "cli/output.hpp"
+#include "core/file_snapshot.hpp"
 #include "core/lint.hpp"
 
 #include <climits>
@@ -15,26 +16,16 @@
 namespace mqpasswd::cli {
 namespace {
 
-std::string resolved(const std::string& path) {
-    char* real = ::realpath(path.c_str(), nullptr);
-    if (real == nullptr) {
-        return path;
-    }
-    std::string result = real;
-    std::free(real);
-    return result;
-}
-
 // Findings about CONF: it must name this file. Also returns the broker's user it sets.
 std::string lint_conf(const Options& options, std::vector<Finding>& findings) {
     const MosquittoConf conf = read_mosquitto_conf(options.conf);
     const auto settings = password_file_settings(conf);
-    const std::string wanted = resolved(options.pwfile);
+    const std::string wanted = resolved_path(options.pwfile);
     if (settings.empty()) {
         findings.push_back({Severity::error, 0, options.conf + " has no password_file (or plugin_opt_password_file)"});
     }
     for (const ConfOption* setting : settings) {
-        if (resolved(setting->value) != wanted) {
+        if (resolved_path(setting->value) != wanted) {
             findings.push_back(
                 {Severity::error, 0,
                  setting->file + ":" + std::to_string(setting->line) + " uses " + setting->value + ", not this file"});

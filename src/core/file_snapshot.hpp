@@ -29,6 +29,10 @@ struct FileSnapshot {
 // without `create`, a directory we cannot write. Called before any password is read.
 void check_writable_target(const std::string& path, bool create);
 
+// The canonical absolute path (realpath), or `path` itself when it cannot be resolved; for
+// comparing two names of one file.
+[[nodiscard]] std::string resolved_path(const std::string& path);
+
 // "dir" and "name" of a path ("." for a bare name).
 [[nodiscard]] std::pair<std::string, std::string> split_path(const std::string& path);
 

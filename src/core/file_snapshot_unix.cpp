@@ -6,6 +6,7 @@
 #include "core/unique_fd.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,6 +62,16 @@ void throw_open_error(int errno_value, const std::string& display_path) {
 }
 
 }  // namespace
+
+std::string resolved_path(const std::string& path) {
+    char* real = ::realpath(path.c_str(), nullptr);
+    if (real == nullptr) {
+        return path;
+    }
+    std::string result = real;
+    std::free(real);
+    return result;
+}
 
 std::pair<std::string, std::string> split_path(const std::string& path) {
     const std::size_t slash = path.find_last_of('/');

@@ -5,6 +5,7 @@ Each test file calls run_cases() at the end; it prints one line per case and a c
 """
 import fcntl
 import os
+import pwd
 import select
 import shutil
 import signal
@@ -250,3 +251,26 @@ class Broker:
         code, err = self.publish(user, password)
         check(code != 0, f"the broker accepted {user!r} with a wrong password")
         check("not authorised" in err, f"expected 'not authorised', got {err!r}")
+
+
+class ReloadableBroker(Broker):
+    """A broker whose configuration also has a pid_file (in a directory its user may write)."""
+
+    def __init__(self, directory, password_file, config=None):
+        run_dir = os.path.join(directory.path, "run")
+        os.mkdir(run_dir)
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("mosquitto")
+            os.chown(run_dir, account.pw_uid, account.pw_gid)
+        self.pid_file = os.path.join(run_dir, "mosquitto.pid")
+        super().__init__(directory.path, password_file, extra_config=f"pid_file {self.pid_file}\n")
+        if config is not None:  # a whole configuration of the test's own, given the port and pid file
+            with open(self.config, "w") as handle:
+                handle.write(config(self.port, self.pid_file))
+
+    def __enter__(self):
+        super().__enter__()
+        deadline = time.monotonic() + 5
+        while not os.path.exists(self.pid_file) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self

@@ -8,9 +8,8 @@ Usage: test_enable.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 import os
 import pwd
 import subprocess
-import time
 
-from harness import Broker, TempDir, case, check, check_equal, check_error, run, run_cases
+from harness import ReloadableBroker, TempDir, case, check, check_equal, check_error, run, run_cases
 
 MARKER = "# Added by mqpasswd broker enable: clients log in with the users of this password file."
 DEBIAN_CONF = "/etc/mosquitto/mosquitto.conf"
@@ -126,20 +125,9 @@ def the_broker_user_must_be_able_to_read_the_file():
 def a_running_broker_goes_from_anonymous_to_passwords_without_a_restart():
     with TempDir() as directory:
         pwfile = pwfile_in(directory)
-        run_dir = directory.file("run")
-        os.mkdir(run_dir)
-        if os.geteuid() == 0:
-            account = pwd.getpwnam("mosquitto")
-            os.chown(run_dir, account.pw_uid, account.pw_gid)
-        pid_file = os.path.join(run_dir, "mosquitto.pid")
-        broker = Broker(directory.path, pwfile)
-        with open(broker.config, "w") as handle:  # start without any password file, anonymous allowed
-            handle.write(f"listener {broker.port} 127.0.0.1\nallow_anonymous true\npid_file {pid_file}\n"
-                         "persistence false\n")
+        broker = ReloadableBroker(directory, pwfile, config=lambda port, pid_file: (  # no password file yet
+            f"listener {port} 127.0.0.1\nallow_anonymous true\npid_file {pid_file}\npersistence false\n"))
         with broker:
-            deadline = time.monotonic() + 5
-            while not os.path.exists(pid_file) and time.monotonic() < deadline:
-                time.sleep(0.05)
             pid = broker.process.pid
             check_equal(publish_anonymous(broker), 0, "anonymous works before")
             enabled = run(["broker", "enable", "--conf", broker.config, "--pwfile", pwfile, "--no-anonymous"])

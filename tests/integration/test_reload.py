@@ -5,30 +5,9 @@ Usage: test_reload.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
 import json
 import os
-import pwd
 import time
 
-from harness import Broker, TempDir, case, check, check_equal, check_error, run, run_cases
-
-
-class ReloadableBroker(Broker):
-    """A broker whose configuration also has a pid_file (in a directory its user may write)."""
-
-    def __init__(self, directory, password_file):
-        run_dir = os.path.join(directory.path, "run")
-        os.mkdir(run_dir)
-        if os.geteuid() == 0:
-            account = pwd.getpwnam("mosquitto")
-            os.chown(run_dir, account.pw_uid, account.pw_gid)
-        self.pid_file = os.path.join(run_dir, "mosquitto.pid")
-        super().__init__(directory.path, password_file, extra_config=f"pid_file {self.pid_file}\n")
-
-    def __enter__(self):
-        super().__enter__()
-        deadline = time.monotonic() + 5
-        while not os.path.exists(self.pid_file) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self
+from harness import ReloadableBroker, TempDir, case, check, check_equal, check_error, run, run_cases
 
 
 def new_pwfile(directory):
