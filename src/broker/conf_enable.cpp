@@ -198,6 +198,8 @@ private:
             }
         }
         plan.actions = std::move(actions_);
+        const ConfOption* user = conf_.last("user");
+        plan.broker_user = user != nullptr ? user->value : "mosquitto";
         return plan;
     }
 

@@ -25,6 +25,7 @@ struct ConfFileChange {
 struct EnablePlan {
     std::vector<ConfFileChange> changes;  // empty: the configuration already does it all
     std::vector<std::string> actions;     // one line per edit, "FILE:LINE: ..."
+    std::string broker_user;              // CONF's `user`, or mosquitto
 };
 
 // Reads CONF (and its include_dir files) and plans the edits. Throws Error with FILE:LINE for a

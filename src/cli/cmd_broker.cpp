@@ -1,7 +1,6 @@
 // mqpasswd broker reload, and --reload after a write.
 #include "broker/broker_version.hpp"
 #include "broker/conf_enable.hpp"
-#include "broker/mosquitto_conf.hpp"
 #include "broker/reload.hpp"
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
@@ -69,11 +68,9 @@ std::string absolute_existing(const std::string& path) {
 }
 
 // The broker's user must read the file; returns the problem left, if any.
-std::optional<std::string> settle_permissions(const Options& options, const std::string& conf,
+std::optional<std::string> settle_permissions(const Options& options, const std::string& broker_user,
                                               const std::string& pwfile) {
-    const MosquittoConf parsed = read_mosquitto_conf(conf);
-    const ConfOption* user = parsed.last("user");
-    const auto account = broker_account(user != nullptr ? user->value : "mosquitto");
+    const auto account = broker_account(broker_user);
     if (!account) {
         return std::nullopt;
     }
@@ -144,7 +141,7 @@ int run_broker_enable(const Options& options) {
         apply_enable(plan);
     }
     print_plan(options, conf, plan);
-    if (const auto problem = settle_permissions(options, conf, request.pwfile)) {
+    if (const auto problem = settle_permissions(options, plan.broker_user, request.pwfile)) {
         throw Error(ExitCode::failure, *problem + " (or run again with --fix-permissions)", request.pwfile);
     }
     return 0;

@@ -169,6 +169,14 @@ class Terminal:
         os.close(self.slave)
 
 
+def new_password_file(directory, user="alice", password="alice-pw"):
+    """A password file in `directory` holding one user, written by mqpasswd."""
+    pwfile = directory.file("passwords")
+    result = run(["set", pwfile, user, "--stdin", "--create", "-q"], stdin=password + "\n")
+    check_equal(result.code, 0, repr(result))
+    return pwfile
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))

@@ -9,16 +9,10 @@ import os
 import pwd
 import subprocess
 
-from harness import ReloadableBroker, TempDir, case, check, check_equal, check_error, run, run_cases
+from harness import ReloadableBroker, TempDir, new_password_file, case, check, check_equal, check_error, run, run_cases
 
 MARKER = "# Added by mqpasswd broker enable: clients log in with the users of this password file."
 DEBIAN_CONF = "/etc/mosquitto/mosquitto.conf"
-
-
-def pwfile_in(directory):
-    pwfile = directory.file("passwords")
-    check_equal(run(["set", pwfile, "alice", "--stdin", "--create", "-q"], stdin="alice-pw\n").code, 0)
-    return pwfile
 
 
 @case
@@ -30,7 +24,7 @@ def debians_default_layout_gets_a_snippet_in_conf_d_once():
         conf_d = directory.file("conf.d")
         os.mkdir(conf_d)
         conf = directory.write("mosquitto.conf", original.replace("/etc/mosquitto/conf.d", conf_d))
-        pwfile = pwfile_in(directory)
+        pwfile = new_password_file(directory)
         dry = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--dry-run"])
         check_equal(dry.code, 0, repr(dry))
         check(f"+password_file {pwfile}" in dry.out and "dry run: nothing was written" in dry.out, dry.out)
@@ -49,7 +43,7 @@ def debians_default_layout_gets_a_snippet_in_conf_d_once():
 @case
 def without_include_dir_the_file_is_edited_in_place_keeping_everything_else():
     with TempDir() as directory:
-        pwfile = pwfile_in(directory)
+        pwfile = new_password_file(directory)
         original = "# my broker\nlistener 1883 127.0.0.1\n\n# be careful\nallow_anonymous true\nlog_type all"
         conf = directory.write("m.conf", original)
         result = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous"])
@@ -63,7 +57,7 @@ def without_include_dir_the_file_is_edited_in_place_keeping_everything_else():
 @case
 def per_listener_settings_go_into_each_listener_block():
     with TempDir() as directory:
-        pwfile = pwfile_in(directory)
+        pwfile = new_password_file(directory)
         original = ("per_listener_settings true\n\nlistener 1883\nallow_anonymous true\n\n"
                     "listener 8883\ncertfile /etc/c.pem\n")
         conf = directory.write("m.conf", original)
@@ -86,7 +80,7 @@ def per_listener_settings_go_into_each_listener_block():
 @case
 def a_conflicting_password_file_is_refused_unless_replace():
     with TempDir() as directory:
-        pwfile = pwfile_in(directory)
+        pwfile = new_password_file(directory)
         original = "listener 1883\npassword_file /etc/mosquitto/other\n"
         conf = directory.write("m.conf", original)
         check_error(run(["broker", "enable", "--conf", conf, "--pwfile", pwfile]), 1,
@@ -107,7 +101,7 @@ def the_broker_user_must_be_able_to_read_the_file():
         print("     (skipped: needs root)")
         return
     with TempDir() as directory:
-        pwfile = pwfile_in(directory)
+        pwfile = new_password_file(directory)
         os.chown(pwfile, 0, 0)
         conf = directory.write("m.conf", "listener 1883\n")
         result = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile])
@@ -124,7 +118,7 @@ def the_broker_user_must_be_able_to_read_the_file():
 @case
 def a_running_broker_goes_from_anonymous_to_passwords_without_a_restart():
     with TempDir() as directory:
-        pwfile = pwfile_in(directory)
+        pwfile = new_password_file(directory)
         broker = ReloadableBroker(directory, pwfile, config=lambda port, pid_file: (  # no password file yet
             f"listener {port} 127.0.0.1\nallow_anonymous true\npid_file {pid_file}\npersistence false\n"))
         with broker:

@@ -7,19 +7,13 @@ import json
 import os
 import time
 
-from harness import ReloadableBroker, TempDir, case, check, check_equal, check_error, run, run_cases
-
-
-def new_pwfile(directory):
-    pwfile = directory.file("passwords")
-    check_equal(run(["set", pwfile, "alice", "--stdin", "--create", "-q"], stdin="alice-pw\n").code, 0)
-    return pwfile
+from harness import ReloadableBroker, TempDir, new_password_file, case, check, check_equal, check_error, run, run_cases
 
 
 @case
 def set_and_delete_with_reload_take_effect_without_a_restart():
     with TempDir() as directory:
-        pwfile = new_pwfile(directory)
+        pwfile = new_password_file(directory)
         with ReloadableBroker(directory, pwfile) as broker:
             pid = broker.process.pid
             broker.check_refuses("carol", "carol-pw")
@@ -46,7 +40,7 @@ def set_and_delete_with_reload_take_effect_without_a_restart():
 @case
 def broker_reload_refuses_a_file_that_would_hurt_the_broker():
     with TempDir() as directory:
-        pwfile = new_pwfile(directory)
+        pwfile = new_password_file(directory)
         with ReloadableBroker(directory, pwfile) as broker:
             with open(pwfile) as handle:
                 line = handle.read()
@@ -62,7 +56,7 @@ def broker_reload_refuses_a_file_that_would_hurt_the_broker():
 @case
 def broker_reload_finds_the_broker_or_says_why_not():
     with TempDir() as directory:
-        pwfile = new_pwfile(directory)
+        pwfile = new_password_file(directory)
         with ReloadableBroker(directory, pwfile) as broker:
             by_pid = run(["broker", "reload", "--conf", broker.config, "--pid", str(broker.process.pid), "--json"])
             check_equal(by_pid.code, 0, repr(by_pid))
@@ -89,7 +83,7 @@ def broker_reload_finds_the_broker_or_says_why_not():
 @case
 def the_compat_front_reloads_when_asked_through_the_environment():
     with TempDir() as directory:
-        pwfile = new_pwfile(directory)
+        pwfile = new_password_file(directory)
         with ReloadableBroker(directory, pwfile) as broker:
             result = run(["compat", "-b", pwfile, "frank", "frank-pw"], env={"MQPASSWD_RELOAD": broker.config})
             check_equal((result.code, result.out), (0, "Adding password for user frank\n"), repr(result))
@@ -99,7 +93,7 @@ def the_compat_front_reloads_when_asked_through_the_environment():
 @case
 def check_reports_what_the_broker_would_choke_on():
     with TempDir() as directory:
-        pwfile = new_pwfile(directory)
+        pwfile = new_password_file(directory)
         conf = directory.write("m.conf", f"listener 1883\npassword_file {pwfile}\n")
         clean = run(["check", pwfile, "--conf", conf])
         check_equal((clean.code, clean.out), (0, f"{pwfile}: no problems found\n"), repr(clean))
