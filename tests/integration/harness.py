@@ -55,12 +55,16 @@ class Result:
         return f"Result(code={self.code}, out={self.out!r}, err={self.err!r})"
 
 
-def run(args, stdin=None, env=None, program=None, cwd=None, timeout=60, pass_fds=()):
+# Runs a program as user nobody: permission errors need another user, and CI runs as root.
+AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+
+def run(args, stdin=None, env=None, program=None, cwd=None, timeout=60, pass_fds=(), as_nobody=False):
     """Runs mqpasswd (or `program`) with text I/O; stdin is closed when not given."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     completed = subprocess.run(
-        [program or MQPASSWD] + list(args),
+        (AS_NOBODY if as_nobody else []) + [program or MQPASSWD] + list(args),
         input=stdin if stdin is not None else "",
         capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout, pass_fds=pass_fds)
     return Result(completed)

@@ -28,14 +28,6 @@ def check_no_secret(result):
     check(SECRET_MARK not in result.out + result.err, f"a password leaked: {result!r}")
 
 
-def as_nobody(args, stdin=""):
-    """mqpasswd run as user 'nobody' (for permission errors, which root never sees)."""
-    completed = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", MQPASSWD] + args,
-                               input=stdin, capture_output=True, text=True, timeout=60)
-    from harness import Result
-    return Result(completed)
-
-
 @case
 def set_verify_delete_and_their_exit_codes():
     with TempDir() as directory:
@@ -247,12 +239,12 @@ def unreadable_files_and_unwritable_directories_are_clear_errors():
         pwfile = new_file(directory)
         os.chown(pwfile, 0, 0)
         os.chmod(pwfile, 0o600)
-        check_error(as_nobody(["list", pwfile]), 1, f"{pwfile}: cannot open: Permission denied")
-        check_error(as_nobody(["verify", pwfile, "alice", "--stdin"], "x\n"), 1, "cannot open: Permission denied")
+        check_error(run(["list", pwfile], as_nobody=True), 1, f"{pwfile}: cannot open: Permission denied")
+        check_error(run(["verify", pwfile, "alice", "--stdin"], stdin="x\n", as_nobody=True), 1, "cannot open: Permission denied")
         os.chmod(pwfile, 0o644)
-        check_error(as_nobody(["set", pwfile, "bob", "--stdin"], SECRET_MARK + "\n"), 1,
+        check_error(run(["set", pwfile, "bob", "--stdin"], stdin=SECRET_MARK + "\n", as_nobody=True), 1,
                     f"{pwfile}: cannot write to the directory {directory.path}: Permission denied")
-        check_error(as_nobody(["delete", pwfile, "alice"]), 1, "Permission denied")
+        check_error(run(["delete", pwfile, "alice"], as_nobody=True), 1, "Permission denied")
         check_equal(run(["verify", pwfile, "alice", "--stdin"], stdin="secret\n").code, 0, "file intact")
         # A read-only file in a writable directory: replacing it would be possible, but the mode
         # says "do not change me", as it does to mosquitto_passwd.
@@ -260,10 +252,10 @@ def unreadable_files_and_unwritable_directories_are_clear_errors():
         os.chown(directory.path, nobody.pw_uid, nobody.pw_gid)
         os.chown(pwfile, nobody.pw_uid, nobody.pw_gid)
         os.chmod(pwfile, 0o444)
-        check_error(as_nobody(["set", pwfile, "bob", "--stdin"], "pw\n"), 1, f"{pwfile}: cannot write: Permission denied")
-        check_error(as_nobody(["delete", pwfile, "alice"]), 1, f"{pwfile}: cannot write: Permission denied")
+        check_error(run(["set", pwfile, "bob", "--stdin"], stdin="pw\n", as_nobody=True), 1, f"{pwfile}: cannot write: Permission denied")
+        check_error(run(["delete", pwfile, "alice"], as_nobody=True), 1, f"{pwfile}: cannot write: Permission denied")
         os.chmod(pwfile, 0o644)
-        check_equal(as_nobody(["set", pwfile, "bob", "--stdin", "-q"], "pw\n").code, 0, "writable again")
+        check_equal(run(["set", pwfile, "bob", "--stdin", "-q"], stdin="pw\n", as_nobody=True).code, 0, "writable again")
 
 
 @case

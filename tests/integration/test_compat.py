@@ -21,7 +21,7 @@ import re
 import subprocess
 import time
 
-from harness import MQPASSWD, TempDir, Terminal, case, check, check_equal, run, run_cases
+from harness import AS_NOBODY, MQPASSWD, TempDir, Terminal, case, check, check_equal, run, run_cases
 
 REAL = "/usr/bin/mosquitto_passwd"
 HASH = re.compile(r"^(.*?):\$(6|7|argon2id)\$.*$")
@@ -178,7 +178,7 @@ def run_one(program, directory, item):
         os.chmod(path, item.mode)
     if item.setup:
         item.setup(directory)
-    prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if item.as_nobody else []
+    prefix = AS_NOBODY if item.as_nobody else []
     completed = subprocess.run(prefix + [program] + item.args, input=item.stdin.encode(), capture_output=True,
                                cwd=directory, timeout=60, env=dict(os.environ, LC_ALL="C"))
     normal = lambda data: data.decode(errors="replace").replace(os.path.realpath(directory), "{DIR}")
