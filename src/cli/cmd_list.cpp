@@ -6,7 +6,7 @@
 namespace mqpasswd::cli {
 
 int run_list(const Options& options) {
-    print_listing(options, list_users(load_password_file(options.pwfile)));
+    print_listing(options);
     return 0;
 }
 

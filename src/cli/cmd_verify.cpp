@@ -9,21 +9,20 @@ namespace mqpasswd::cli {
 
 int run_verify(Options& options) {
     const std::string& user = options.users.front();
-    const PwFile file = load_password_file(options.pwfile);
-    const PwLine& line = require_user(file, options.pwfile, user);
-    const HashInfo info = inspect_hash(line.hash);
+    const UserHash line = find_user(options.pwfile, user);
+    const HashInfo info = inspect_hash(line.hash.text());
     if (info.kind == HashKind::unknown) {
         throw Error(ExitCode::failure, "user '" + user + "' has a hash format mqpasswd cannot verify", options.pwfile,
-                    line.source_line);
+                    line.line);
     }
     const Secret password = obtain_password(options, false);
-    const VerifyResult result = verify_line(line, password);
+    const VerifyResult result = verify_user(line, password);
     if (result.verification == Verification::unverifiable) {
         throw Error(ExitCode::failure, "the hash of user '" + user + "' cannot be verified here", options.pwfile,
                     result.line);
     }
     if (info.kind == HashKind::plain_text) {
-        print_warning(options.pwfile + ":" + std::to_string(line.source_line) + ": user '" + user +
+        print_warning(options.pwfile + ":" + std::to_string(line.line) + ": user '" + user +
                       "' is stored as plain text, which brokers built with TLS refuse; run 'mqpasswd upgrade'");
     }
     print_verify(options, result);

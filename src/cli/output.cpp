@@ -236,35 +236,37 @@ void print_verify(const Options& options, const VerifyResult& result) {
     }
 }
 
-void print_listing(const Options& options, const Listing& listing) {
-    for (const auto& problem : listing.problems) {
+void print_listing(const Options& options) {
+    ListingHandlers handlers;
+    handlers.problem = [&](const LineProblem& problem) {
         print_warning(options.pwfile + ":" + std::to_string(problem.line) + ": " + problem.message);
-    }
+    };
     if (options.json) {
-        JsonArray users;
-        for (const auto& user : listing.users) {
+        // The array is written as it streams, byte for byte what JsonArray would build.
+        bool first = true;
+        handlers.user = [&](const UserInfo& user) {
             std::string fields = hash_fields(user.info).str();
             fields.erase(0, 1);  // splice the hash fields into the user's object
             JsonObject head;
             head.field("user", user.user).field("line", static_cast<unsigned long long>(user.line));
             std::string object = head.str();
-            object.pop_back();
-            users.add(object + "," + fields);
-        }
-        std::cout << users.str() << '\n';
-        return;
-    }
-    if (options.quiet) {
+            object.back() = ',';
+            std::cout << (first ? "[" : ",") << object << fields;
+            first = false;
+        };
+        list_users(options.pwfile, handlers);
+        std::cout << (first ? "[" : "") << "]\n";
         return;
     }
     std::size_t width = 0;
-    for (const auto& user : listing.users) {
-        width = std::max(width, printable(user.user).size());
-    }
-    for (const auto& user : listing.users) {
-        const std::string name = printable(user.user);
-        std::cout << name << std::string(width - name.size() + 2, ' ') << describe_hash(user.info) << '\n';
-    }
+    handlers.name = [&](std::string_view name) { width = std::max(width, printable(name).size()); };
+    handlers.user = [&](const UserInfo& user) {
+        if (!options.quiet) {
+            const std::string name = printable(user.user);
+            std::cout << name << std::string(width - name.size() + 2, ' ') << describe_hash(user.info) << '\n';
+        }
+    };
+    list_users(options.pwfile, handlers);
 }
 
 }  // namespace mqpasswd::cli

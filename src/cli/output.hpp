@@ -44,6 +44,7 @@ struct UpdateSummary {
 
 void print_update(const Options& options, const UpdateSummary& summary);
 void print_verify(const Options& options, const VerifyResult& result);
-void print_listing(const Options& options, const Listing& listing);
+// Streams options.pwfile's users to stdout (text or --json), problems to stderr as warnings.
+void print_listing(const Options& options);
 
 }  // namespace mqpasswd::cli

@@ -3,14 +3,22 @@
 
 #include "core/file_snapshot.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 
 namespace mqpasswd {
 
-// Writes `content` to a new temp file in `dir_fd` (O_EXCL|O_NOFOLLOW, 0600), gives it `ownership`,
+// The new content, handed over piece by piece: a million-line file is never copied whole.
+using ContentSink = std::function<void(std::string_view)>;
+using ContentSource = std::function<void(const ContentSink&)>;
+
+// Writes what `content` produces to a new temp file in `dir_fd` (O_EXCL|O_NOFOLLOW, 0600), gives it `ownership`,
 // fsyncs it, renames it over `name` and fsyncs the directory. On any failure or fatal signal the
 // temp file is removed and `name` is untouched.
+void atomic_replace(int dir_fd, const std::string& name, const ContentSource& content, const FileOwnership& ownership,
+                    const std::string& display_path);
+// The same for content already in one piece.
 void atomic_replace(int dir_fd, const std::string& name, std::string_view content, const FileOwnership& ownership,
                     const std::string& display_path);
 

@@ -6,6 +6,7 @@
 #include "core/signal_guard.hpp"
 #include "core/unique_fd.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <array>
@@ -44,6 +45,38 @@ void write_all(int fd, std::string_view content, const std::string& display_path
     }
 }
 
+// Collects pieces into large writes. The buffer may hold plain-text lines (passwords) and is wiped.
+class BufferedWriter {
+public:
+    BufferedWriter(int fd, const std::string& display_path) : fd_(fd), display_path_(display_path) {
+        buffer_.reserve(capacity);
+    }
+    BufferedWriter(const BufferedWriter&) = delete;
+    BufferedWriter& operator=(const BufferedWriter&) = delete;
+    ~BufferedWriter() { OPENSSL_cleanse(buffer_.data(), buffer_.capacity()); }
+
+    void add(std::string_view piece) {
+        if (buffer_.size() + piece.size() > capacity) {
+            flush();
+        }
+        if (piece.size() >= capacity) {
+            write_all(fd_, piece, display_path_);
+            return;
+        }
+        buffer_.append(piece);
+    }
+    void flush() {
+        write_all(fd_, buffer_, display_path_);
+        buffer_.clear();
+    }
+
+private:
+    static constexpr std::size_t capacity = std::size_t{1} << 20;
+    int fd_;
+    const std::string& display_path_;
+    std::string buffer_;
+};
+
 void apply_ownership(int fd, const FileOwnership& ownership, const std::string& display_path) {
     struct stat info {};
     if (::fstat(fd, &info) != 0) {
@@ -71,6 +104,12 @@ std::string temp_file_prefix(const std::string& name) {
 
 void atomic_replace(int dir_fd, const std::string& name, std::string_view content, const FileOwnership& ownership,
                     const std::string& display_path) {
+    atomic_replace(
+        dir_fd, name, [&](const ContentSink& write) { write(content); }, ownership, display_path);
+}
+
+void atomic_replace(int dir_fd, const std::string& name, const ContentSource& content, const FileOwnership& ownership,
+                    const std::string& display_path) {
     const std::string temp_name = temp_file_prefix(name) + random_suffix();
     TempFileGuard guard(dir_fd, temp_name);  // armed before the file exists: a signal now unlinks nothing
     UniqueFd fd(::openat(dir_fd, temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
@@ -80,7 +119,9 @@ void atomic_replace(int dir_fd, const std::string& name, std::string_view conten
     }
     try {
         apply_ownership(fd.get(), ownership, display_path);
-        write_all(fd.get(), content, display_path);
+        BufferedWriter writer(fd.get(), display_path);
+        content([&](std::string_view piece) { writer.add(piece); });
+        writer.flush();
         if (::fsync(fd.get()) != 0) {
             throw system_error(display_path, "cannot flush the new file to disk", errno);
         }

@@ -17,7 +17,7 @@ namespace {
 
 struct Decision {
     Action action = Action::added;
-    PwLine line;  // the new line, built on the hashing thread; unused when unchanged
+    NewEntry line;  // the new line, built on the hashing thread; unused when unchanged
 };
 
 Decision decide(const PwLine* existing, bool single, const ImportRecord& record, const HashSpec& spec,
@@ -31,7 +31,10 @@ Decision decide(const PwLine* existing, bool single, const ImportRecord& record,
         }
     }
     if (decision.action != Action::unchanged) {
-        decision.line = generated_entry(record.username, make_hash(spec, record.password, salt));
+        const std::string hash = make_hash(spec, record.password, salt);
+        decision.line.text.reserve(record.username.size() + 1 + hash.size());
+        decision.line.text.append(record.username).append(1, ':').append(hash);
+        decision.line.username_length = record.username.size();
     }
     return decision;
 }
@@ -120,7 +123,7 @@ EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records, 
         },
         options.progress);
     EditReport report;
-    std::vector<PwLine> writes;
+    std::vector<NewEntry> writes;
     writes.reserve(records.size());
     report.changes.reserve(records.size());
     for (std::size_t i = 0; i < records.size(); ++i) {
@@ -136,7 +139,7 @@ EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records, 
         for (const auto& record : records) {
             wanted.insert(record.username);
         }
-        for (auto& user : file.remove_unless([&](const std::string& name) { return wanted.contains(name); })) {
+        for (auto& user : file.remove_unless([&](std::string_view name) { return wanted.contains(name); })) {
             report.changes.push_back({std::move(user), Action::removed});
         }
     }

@@ -9,7 +9,7 @@
 namespace mqpasswd {
 namespace {
 
-std::size_t lines_of(const PwFile& file, const std::string& user) {
+std::size_t lines_of(const PwFile& file, std::string_view user) {
     return static_cast<std::size_t>(std::count_if(file.lines().begin(), file.lines().end(),
                                                   [&](const PwLine& line) { return line.username == user; }));
 }
@@ -99,9 +99,10 @@ EditReport upgrade_plain_text(PwFile& file, const HashSpec& spec) {
         }
         const HashKind kind = inspect_hash(line.hash).kind;
         if (kind == HashKind::plain_text) {
-            plain_users.push_back(line.username);
+            plain_users.emplace_back(line.username);
         } else if (kind == HashKind::unknown) {
-            report.warnings.push_back("line " + std::to_string(line.source_line) + ": user '" + line.username +
+            report.warnings.push_back("line " + std::to_string(line.source_line) + ": user '" +
+                                      std::string(line.username) +
                                       "' has a hash format mqpasswd does not know; left as it is");
         }
     }

@@ -1,6 +1,8 @@
 // Reading a password file safely: never through a symlink, never anything but a regular file.
 #pragma once
 
+#include "core/unique_fd.hpp"
+
 #include <string>
 #include <sys/types.h>
 
@@ -24,6 +26,10 @@ struct FileSnapshot {
 
 // The same for a path (for read-only commands that take no lock).
 [[nodiscard]] FileSnapshot read_file(const std::string& path);
+
+// Opens a file for reading with the same refusals as read_file; an invalid fd when it is missing.
+// For readers that stream a file too large to hold.
+[[nodiscard]] UniqueFd open_for_reading(const std::string& path);
 
 // Refuses what mqpasswd will not edit or create: a symlink, a non-regular file, a missing file
 // without `create`, a directory we cannot write. Called before any password is read.

@@ -81,33 +81,49 @@ std::pair<std::string, std::string> split_path(const std::string& path) {
     return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
-FileSnapshot read_file_at(int dir_fd, const std::string& name, const std::string& display_path) {
-    FileSnapshot snapshot;
-    const UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+UniqueFd open_regular_at(int dir_fd, const std::string& name, const std::string& display_path, struct stat& info) {
+    UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd.valid()) {
         if (errno == ENOENT) {
-            return snapshot;
+            return fd;
         }
         throw_open_error(errno, display_path);
     }
-    struct stat info {};
     if (::fstat(fd.get(), &info) != 0) {
         throw system_error(display_path, "cannot stat", errno);
     }
     check_regular(info, display_path);
+    return fd;
+}
+
+FileSnapshot read_file_at(int dir_fd, const std::string& name, const std::string& display_path) {
+    FileSnapshot snapshot;
+    struct stat info {};
+    const UniqueFd fd = open_regular_at(dir_fd, name, display_path, info);
+    if (!fd.valid()) {
+        return snapshot;
+    }
     snapshot.exists = true;
     snapshot.ownership = {info.st_uid, info.st_gid, info.st_mode & 07777};
     snapshot.content = read_all(fd.get(), static_cast<std::size_t>(info.st_size), display_path);
     return snapshot;
 }
 
-FileSnapshot read_file(const std::string& path) {
-    const auto [directory, name] = split_path(path);
-    const UniqueFd dir_fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+UniqueFd open_directory_of(const std::string& path) {
+    UniqueFd dir_fd(::open(split_path(path).first.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir_fd.valid()) {
         throw system_error(path, "cannot open the directory", errno);
     }
-    return read_file_at(dir_fd.get(), name, path);
+    return dir_fd;
+}
+
+UniqueFd open_for_reading(const std::string& path) {
+    struct stat info {};
+    return open_regular_at(open_directory_of(path).get(), split_path(path).second, path, info);
+}
+
+FileSnapshot read_file(const std::string& path) {
+    return read_file_at(open_directory_of(path).get(), split_path(path).second, path);
 }
 
 void check_writable_target(const std::string& path, bool create) {

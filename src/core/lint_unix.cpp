@@ -66,13 +66,13 @@ std::optional<std::string> hash_weakness(const HashInfo& info) {
 void lint_content(const PwFile& file, BrokerVersion broker, std::vector<Finding>& findings) {
     for (const auto& line : file.lines()) {
         if (line.kind == LineKind::malformed) {
-            findings.push_back({Severity::error, line.source_line, line.problem});
+            findings.push_back({Severity::error, line.source_line, line_problem(line)});
             continue;
         }
         if (line.kind != LineKind::entry) {
             continue;
         }
-        const std::string who = "user '" + line.username + "' ";
+        const std::string who = "user '" + std::string(line.username) + "' ";
         const HashInfo info = inspect_hash(line.hash);
         if (const auto problem = hash_problem(info, broker)) {
             findings.push_back({Severity::error, line.source_line, who + *problem});
@@ -190,11 +190,10 @@ std::vector<Finding> lint_password_file(const std::string& path, BrokerVersion b
         return findings;
     }
     FileSnapshot snapshot = read_file(path);
-    const WipeOnExit wipe_content(snapshot.content);  // plain-text lines in it are passwords
     if (!snapshot.exists) {
         throw Error(ExitCode::failure, "no such file", path);
     }
-    lint_content(PwFile::parse(snapshot.content), broker, findings);
+    lint_content(PwFile::parse(std::move(snapshot.content)), broker, findings);  // which wipes it
     ::stat(path.c_str(), &info);
     if ((info.st_mode & S_IRWXO) != 0) {
         findings.push_back({Severity::warning, 0,

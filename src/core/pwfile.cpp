@@ -8,16 +8,14 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace mqpasswd {
 namespace {
 
-PwLine malformed(PwLine line, std::string problem) {
-    line.kind = LineKind::malformed;
-    line.problem = std::move(problem);
-    return line;
-}
+constexpr std::string_view lf = "\n";
+constexpr std::string_view crlf = "\r\n";
 
 // The reason an entry's fields would be rejected or misread by the broker, or "".
 std::string entry_problem(std::string_view username, std::string_view hash) {
@@ -40,102 +38,129 @@ std::string entry_problem(std::string_view username, std::string_view hash) {
     return {};
 }
 
-}  // namespace
+struct Classified {
+    LineKind kind = LineKind::blank;
+    std::string_view username;
+    std::string_view hash;
+    std::string problem;
+};
 
-// An entry line for a username and hash mqpasswd has just validated and generated: classifying
-// it again (base64-decoding the hash) would double the single-threaded part of a bulk import.
-PwLine generated_entry(std::string username, std::string hash, std::string eol, std::size_t source_line) {
-    PwLine line;
-    line.text.reserve(username.size() + 1 + hash.size());
-    line.text.append(username).append(1, ':').append(hash);
-    line.eol = std::move(eol);
-    line.kind = LineKind::entry;
-    line.username = std::move(username);
-    line.hash = std::move(hash);
-    line.source_line = source_line;
-    return line;
-}
-
-PwLine classify_line(std::string text, std::string eol, std::size_t source_line) {
-    PwLine line;
-    line.text = std::move(text);
-    line.eol = std::move(eol);
-    line.source_line = source_line;
-    const std::string_view view = line.text;
-    if (view.find('\0') != std::string_view::npos) {
-        return malformed(std::move(line), "NUL byte in line");
+Classified classify_text(std::string_view text) {
+    Classified line;
+    if (text.find('\0') != std::string_view::npos) {
+        line.kind = LineKind::malformed;
+        line.problem = "NUL byte in line";
+        return line;
     }
-    if (trim(view).empty()) {
+    if (trim(text).empty()) {
         return line;  // blank
     }
-    if (view.front() == '#') {
+    if (text.front() == '#') {
         line.kind = LineKind::comment;
         return line;
     }
-    const std::size_t colon = view.find(':');
+    line.kind = LineKind::malformed;
+    const std::size_t colon = text.find(':');
     if (colon == std::string_view::npos) {
-        return malformed(std::move(line), "no ':' between username and password hash");
+        line.problem = "no ':' between username and password hash";
+        return line;
     }
-    const std::string_view username = trim(view.substr(0, colon));
-    if (username.empty()) {
-        return malformed(std::move(line), "missing username before ':'");
+    line.username = trim(text.substr(0, colon));
+    if (line.username.empty()) {
+        line.problem = "missing username before ':'";
+        return line;
     }
-    line.username = username;
-    const std::string_view hash = trim(view.substr(colon + 1));
-    std::string problem = entry_problem(username, hash);
-    if (!problem.empty()) {
-        return malformed(std::move(line), std::move(problem));
+    const std::string_view hash = trim(text.substr(colon + 1));
+    line.problem = entry_problem(line.username, hash);
+    if (line.problem.empty()) {
+        line.hash = hash;
+        line.kind = LineKind::entry;
     }
-    line.hash = hash;
-    line.kind = LineKind::entry;
     return line;
 }
 
+}  // namespace
+
+SplitLine first_line(std::string_view content) noexcept {
+    const std::size_t newline = content.find('\n');
+    if (newline == std::string_view::npos) {
+        return {content, {}, content.size()};
+    }
+    std::string_view text = content.substr(0, newline);
+    if (text.ends_with('\r')) {
+        text.remove_suffix(1);
+        return {text, crlf, newline + 1};
+    }
+    return {text, lf, newline + 1};
+}
+
+PwLine classify_line(std::string_view text, std::string_view eol, std::size_t source_line) {
+    Classified classified = classify_text(text);
+    PwLine line;
+    line.text = text;
+    line.eol = eol;
+    line.source_line = static_cast<std::uint32_t>(source_line);
+    line.kind = classified.kind;
+    line.username = classified.username;
+    line.hash = classified.hash;
+    return line;
+}
+
+std::string line_problem(const PwLine& line) {
+    return line.kind == LineKind::malformed ? classify_text(line.text).problem : std::string();
+}
+
 PwFile::~PwFile() {
-    clear();
+    // Plain-text entries and unreadable lines may hold passwords. Lines made since parsing hold
+    // only hashes that mqpasswd generated, and need no wiping.
+    if (storage_) {
+        OPENSSL_cleanse(storage_->content.data(), storage_->content.size());
+    }
 }
 
 void PwFile::clear() noexcept {
-    for (auto& line : lines_) {
-        // Only plain-text entries and lines we could not read may hold a password; a hash is
-        // what the file shows anyway, and wiping a million of them is the slow part of exit.
-        if (line.kind != LineKind::entry || !line.hash.starts_with('$')) {
-            OPENSSL_cleanse(line.text.data(), line.text.size());
-            OPENSSL_cleanse(line.hash.data(), line.hash.size());
-        }
-    }
-    lines_.clear();
+    lines_.clear();  // the bytes stay until the model goes: views of the old lines may still be in use
 }
 
-PwFile PwFile::parse(std::string_view content) {
+PwFile PwFile::parse(std::string content) {
     PwFile file;
+    file.storage_->content = std::move(content);
+    std::string_view rest = file.storage_->content;
+    file.lines_.reserve(static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1);
     std::size_t number = 0;
-    while (!content.empty()) {
-        const std::size_t newline = content.find('\n');
-        std::string_view text = content.substr(0, newline);
-        const bool crlf = newline != std::string_view::npos && text.ends_with('\r');
-        if (crlf) {
-            text.remove_suffix(1);
-        }
-        const char* eol = newline == std::string_view::npos ? "" : crlf ? "\r\n" : "\n";
-        file.lines_.push_back(classify_line(std::string(text), eol, ++number));
-        content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
+    while (!rest.empty()) {
+        const SplitLine split = first_line(rest);
+        file.lines_.push_back(classify_line(split.text, split.eol, ++number));
+        rest.remove_prefix(split.size);
     }
     return file;
 }
 
+void PwFile::write_to(const std::function<void(std::string_view)>& write) const {
+    for (const auto& line : lines_) {
+        write(line.text);
+        write(line.eol);
+    }
+}
+
 std::string PwFile::serialise() const {
-    std::size_t size = 0;
-    for (const auto& line : lines_) {
-        size += line.text.size() + line.eol.size();
-    }
     std::string content;
-    content.reserve(size);
-    for (const auto& line : lines_) {
-        content += line.text;
-        content += line.eol;
-    }
+    write_to([&](std::string_view piece) { content += piece; });
     return content;
+}
+
+bool PwFile::unchanged() const noexcept {
+    const std::string_view original = storage_->content;
+    std::size_t offset = 0;
+    for (const auto& line : lines_) {
+        for (const std::string_view piece : {line.text, line.eol}) {
+            if (original.substr(offset, piece.size()) != piece) {
+                return false;
+            }
+            offset += piece.size();
+        }
+    }
+    return offset == original.size();
 }
 
 std::size_t PwFile::find(std::string_view username) const noexcept {
@@ -147,68 +172,86 @@ std::size_t PwFile::find(std::string_view username) const noexcept {
     return npos;
 }
 
-std::string PwFile::new_line_ending() const {
+std::string_view PwFile::new_line_ending() const {
     // Follow the file's own convention (its last terminated line); LF otherwise, as
     // mosquitto_passwd writes.
     if (lf_only_) {
-        return "\n";
+        return lf;
     }
     for (auto line = lines_.rbegin(); line != lines_.rend(); ++line) {
         if (!line->eol.empty()) {
             return line->eol;
         }
     }
-    return "\n";
+    return lf;
 }
 
-void PwFile::set(std::string_view username, const std::string& hash) {
-    std::string text = std::string(username) + ':' + hash;
+std::string_view PwFile::keep(std::string text) {
+    return storage_->added.emplace_back(std::move(text));
+}
+
+PwLine PwFile::entry_line(std::string_view text, std::size_t username_length, std::string_view eol,
+                          std::uint32_t source_line) {
+    PwLine line;
+    line.text = text;
+    line.eol = eol;
+    line.kind = LineKind::entry;
+    line.username = text.substr(0, username_length);
+    line.hash = text.substr(username_length + 1);
+    line.source_line = source_line;
+    return line;
+}
+
+void PwFile::set(std::string_view username, std::string_view hash) {
+    std::string joined;
+    joined.reserve(username.size() + 1 + hash.size());
+    joined.append(username).append(1, ':').append(hash);
+    const std::string_view text = keep(std::move(joined));
     const std::size_t first = find(username);
     if (first == npos) {
-        const std::string eol = new_line_ending();
-        if (!lines_.empty() && lines_.back().eol.empty()) {
-            lines_.back().eol = eol;  // never merge the new entry into an unterminated last line
-        }
-        lines_.push_back(classify_line(std::move(text), eol, 0));
+        append(entry_line(text, username.size(), {}, 0));
         return;
     }
     PwLine& line = lines_[first];
-    std::string eol = line.eol.empty() || lf_only_ ? new_line_ending() : line.eol;
-    OPENSSL_cleanse(line.text.data(), line.text.size());  // the old line may hold a plain-text password
-    line = classify_line(std::move(text), std::move(eol), line.source_line);
-    for (std::size_t i = lines_.size(); i-- > first + 1;) {
-        if (lines_[i].username == username) {
-            lines_.erase(lines_.begin() + static_cast<std::ptrdiff_t>(i));
-        }
-    }
+    const std::string_view eol = line.eol.empty() || lf_only_ ? new_line_ending() : line.eol;
+    line = entry_line(text, username.size(), eol, line.source_line);
+    std::size_t index = 0;
+    std::erase_if(lines_, [&](const PwLine& other) { return index++ > first && other.username == username; });
 }
 
-void PwFile::set_all(std::vector<PwLine> entries) {
-    // user -> index of the first line naming it. Owned keys: replacing a line frees its old name.
-    std::unordered_map<std::string, std::size_t> first;
+void PwFile::append(PwLine line) {
+    const std::string_view eol = new_line_ending();
+    if (!lines_.empty() && lines_.back().eol.empty()) {
+        lines_.back().eol = eol;  // never merge a new entry into an unterminated last line
+    }
+    line.eol = eol;
+    lines_.push_back(line);
+}
+
+void PwFile::set_all(std::vector<NewEntry> entries) {
+    // user -> index of the first line naming it
+    std::unordered_map<std::string_view, std::size_t> first;
+    first.reserve(lines_.size());
     for (std::size_t i = 0; i < lines_.size(); ++i) {
         if (!lines_[i].username.empty()) {
             first.emplace(lines_[i].username, i);
         }
     }
     std::vector<bool> replaced(lines_.size(), false);
-    std::vector<std::size_t> appended;  // indices into entries, in order
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        const auto found = first.find(entries[i].username);
+    std::vector<PwLine> appended;
+    for (auto& entry : entries) {
+        const std::string_view text = keep(std::move(entry.text));
+        const auto found = first.find(text.substr(0, entry.username_length));
         if (found == first.end()) {
-            appended.push_back(i);
+            appended.push_back(entry_line(text, entry.username_length, {}, 0));
             continue;
         }
         PwLine& line = lines_[found->second];
-        std::string eol = line.eol.empty() || lf_only_ ? new_line_ending() : line.eol;
-        OPENSSL_cleanse(line.text.data(), line.text.size());
-        const std::size_t source_line = line.source_line;
-        line = std::move(entries[i]);
-        line.eol = std::move(eol);
-        line.source_line = source_line;
+        const std::string_view eol = line.eol.empty() || lf_only_ ? new_line_ending() : line.eol;
+        line = entry_line(text, entry.username_length, eol, line.source_line);
         replaced[found->second] = true;
     }
-    // Later lines of a replaced user go, as in set(); one pass keeps this linear.
+    // Later lines of a replaced user go; one pass keeps this linear.
     std::size_t index = 0;
     std::erase_if(lines_, [&](const PwLine& line) {
         const std::size_t at = index++;
@@ -218,29 +261,21 @@ void PwFile::set_all(std::vector<PwLine> entries) {
         const auto found = first.find(line.username);
         return found != first.end() && found->second != at && replaced[found->second];
     });
-    if (!appended.empty()) {
-        const std::string eol = new_line_ending();
-        if (!lines_.empty() && lines_.back().eol.empty()) {
-            lines_.back().eol = eol;
-        }
-        lines_.reserve(lines_.size() + appended.size());
-        for (const std::size_t i : appended) {
-            lines_.push_back(std::move(entries[i]));
-            lines_.back().eol = eol;
-            lines_.back().source_line = 0;
-        }
+    lines_.reserve(lines_.size() + appended.size());
+    for (const auto& line : appended) {
+        append(line);
     }
 }
 
-std::vector<std::string> PwFile::remove_unless(const std::function<bool(const std::string&)>& keep) {
+std::vector<std::string> PwFile::remove_unless(const std::function<bool(std::string_view)>& keep_user) {
     std::vector<std::string> removed;
-    std::unordered_map<std::string, bool> seen;
+    std::unordered_map<std::string_view, bool> seen;
     std::erase_if(lines_, [&](const PwLine& line) {
-        if (line.username.empty() || keep(line.username)) {
+        if (line.username.empty() || keep_user(line.username)) {
             return false;
         }
         if (seen.emplace(line.username, true).second) {
-            removed.push_back(line.username);
+            removed.emplace_back(line.username);
         }
         return true;
     });
@@ -257,7 +292,7 @@ std::vector<LineProblem> PwFile::malformed_lines() const {
     std::vector<LineProblem> problems;
     for (const auto& line : lines_) {
         if (line.kind == LineKind::malformed) {
-            problems.push_back({line.source_line, line.problem, line.username});
+            problems.push_back({line.source_line, line_problem(line), std::string(line.username)});
         }
     }
     return problems;
@@ -274,24 +309,26 @@ std::vector<LineProblem> PwFile::duplicate_users() const {
         const auto [it, inserted] = first_line.emplace(line.username, line.source_line);
         if (!inserted) {
             problems.push_back(
-                {line.source_line,
-                 "duplicate user '" + line.username + "' (first at line " + std::to_string(it->second) + ")",
-                 line.username});
+                {line.source_line, duplicate_message(line.username, it->second), std::string(line.username)});
         }
     }
     return problems;
 }
 
+std::string duplicate_message(std::string_view username, std::size_t first_line) {
+    return "duplicate user '" + std::string(username) + "' (first at line " + std::to_string(first_line) + ")";
+}
+
 std::string masked_text(const PwLine& line) {
     if (line.username.empty()) {
-        return line.kind == LineKind::malformed ? "<malformed line>" : line.text;
+        return line.kind == LineKind::malformed ? "<malformed line>" : std::string(line.text);
     }
     const HashInfo info = inspect_hash(line.hash);
     std::string marker;
     if (info.kind == HashKind::sha512 || info.kind == HashKind::sha512_pbkdf2 || info.kind == HashKind::argon2id) {
         marker = line.hash.substr(0, line.hash.find('$', 1) + 1);
     }
-    return line.username + ':' + marker + "********";
+    return std::string(line.username) + ':' + marker + "********";
 }
 
 }  // namespace mqpasswd

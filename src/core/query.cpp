@@ -1,57 +1,120 @@
-// Queries over a loaded file.
+// Queries that stream the file through a LineReader.
 #include "core/query.hpp"
 
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
-#include "core/secret.hpp"
+#include "core/line_reader.hpp"
+#include "core/text.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <vector>
 
 namespace mqpasswd {
+namespace {
 
-PwFile load_password_file(const std::string& path) {
-    FileSnapshot snapshot = read_file(path);
-    const WipeOnExit wipe_content(snapshot.content);  // plain-text lines in it are passwords
-    if (!snapshot.exists) {
+UniqueFd open_existing(const std::string& path) {
+    UniqueFd fd = open_for_reading(path);
+    if (!fd.valid()) {
         throw Error(ExitCode::failure, "no such file", path);
     }
-    return PwFile::parse(snapshot.content);
+    return fd;
 }
 
-const PwLine& require_user(const PwFile& file, const std::string& path, const std::string& user) {
-    const std::size_t index = file.find(user);
-    if (index == PwFile::npos) {
-        throw Error(ExitCode::no_such_user, "no such user '" + user + "'", path);
+// The name a line gives, exactly as classify_line would tell it, without decoding its hash:
+// most lines a query reads are someone else's, and only the name matters for them.
+std::string_view name_of(std::string_view text) {
+    if (text.empty() || text.front() == '#' || text.find('\0') != std::string_view::npos) {
+        return {};
     }
-    const PwLine& line = file.lines()[index];
-    if (line.kind == LineKind::malformed) {
-        throw Error(ExitCode::failure, line.problem, path, line.source_line);
-    }
-    for (const auto& duplicate : file.duplicate_users()) {
-        if (duplicate.username == user) {
-            throw Error(ExitCode::failure, duplicate.message, path, duplicate.line);
+    const std::size_t colon = text.find(':');
+    return colon == std::string_view::npos ? std::string_view() : trim(text.substr(0, colon));
+}
+
+std::uint64_t fingerprint(std::string_view name) {
+    return std::hash<std::string_view>{}(name);
+}
+
+// Names seen more than once, told by 8-byte fingerprints: sorted, a repeated fingerprint marks a
+// name that may repeat (or collide), which the second pass then checks by the name itself.
+std::vector<std::uint64_t> repeated(std::vector<std::uint64_t> fingerprints) {
+    std::sort(fingerprints.begin(), fingerprints.end());
+    std::vector<std::uint64_t> result;
+    for (std::size_t i = 1; i < fingerprints.size(); ++i) {
+        if (fingerprints[i] == fingerprints[i - 1] && (result.empty() || result.back() != fingerprints[i])) {
+            result.push_back(fingerprints[i]);
         }
     }
-    return line;
-}
-
-VerifyResult verify_line(const PwLine& line, const Secret& password) {
-    VerifyResult result;
-    result.info = inspect_hash(line.hash);
-    result.line = line.source_line;
-    result.verification = verify_hash(line.hash, password);
     return result;
 }
 
-Listing list_users(const PwFile& file) {
-    Listing listing;
-    for (const auto& line : file.lines()) {
-        if (line.kind == LineKind::entry) {
-            listing.users.push_back({line.username, inspect_hash(line.hash), line.source_line});
+}  // namespace
+
+UserHash find_user(const std::string& path, std::string_view user) {
+    const UniqueFd fd = open_existing(path);
+    LineReader reader(fd.get(), path);
+    UserHash found;
+    while (const auto raw = reader.next()) {
+        const std::string_view name = name_of(raw->text);
+        if (name.empty() || name != user) {
+            continue;
+        }
+        if (found.line != 0) {
+            throw Error(ExitCode::failure, duplicate_message(user, found.line), path, raw->number);
+        }
+        const PwLine line = classify_line(raw->text, raw->eol, raw->number);
+        if (line.kind == LineKind::malformed) {
+            throw Error(ExitCode::failure, line_problem(line), path, raw->number);
+        }
+        found.hash = Secret::copy_of(line.hash);
+        found.line = raw->number;
+    }
+    if (found.line == 0) {
+        throw Error(ExitCode::no_such_user, "no such user '" + std::string(user) + "'", path);
+    }
+    return found;
+}
+
+VerifyResult verify_user(const UserHash& user, const Secret& password) {
+    VerifyResult result;
+    result.info = inspect_hash(user.hash.text());
+    result.line = user.line;
+    result.verification = verify_hash(user.hash.text(), password);
+    return result;
+}
+
+void list_users(const std::string& path, const ListingHandlers& handlers) {
+    const UniqueFd fd = open_existing(path);
+    LineReader reader(fd.get(), path);
+    std::vector<std::uint64_t> fingerprints;
+    while (const auto raw = reader.next()) {
+        const PwLine line = classify_line(raw->text, raw->eol, raw->number);
+        if (line.kind == LineKind::malformed) {
+            handlers.problem({raw->number, line_problem(line), std::string(line.username)});
+        } else if (line.kind == LineKind::entry && handlers.name) {
+            handlers.name(line.username);
+        }
+        if (!line.username.empty()) {
+            fingerprints.push_back(fingerprint(line.username));
         }
     }
-    listing.problems = file.malformed_lines();
-    const auto duplicates = file.duplicate_users();
-    listing.problems.insert(listing.problems.end(), duplicates.begin(), duplicates.end());
-    return listing;
+    const std::vector<std::uint64_t> suspects = repeated(std::move(fingerprints));
+    std::unordered_map<std::string, std::size_t> first_line;  // only names whose fingerprint repeats
+    reader.rewind();
+    while (const auto raw = reader.next()) {
+        const PwLine line = classify_line(raw->text, raw->eol, raw->number);
+        if (line.kind == LineKind::entry) {
+            handlers.user({line.username, inspect_hash(line.hash), raw->number});
+        }
+        if (line.username.empty() ||
+            !std::binary_search(suspects.begin(), suspects.end(), fingerprint(line.username))) {
+            continue;
+        }
+        const auto [it, inserted] = first_line.try_emplace(std::string(line.username), raw->number);
+        if (!inserted) {
+            handlers.problem({raw->number, duplicate_message(line.username, it->second), std::string(line.username)});
+        }
+    }
 }
 
 }  // namespace mqpasswd

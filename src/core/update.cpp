@@ -30,16 +30,15 @@ void refuse_duplicates(const PwFile& file, const std::string& path) {
 
 }  // namespace
 
-std::vector<DiffStep> masked_changes(const PwFile& before, const PwFile& after) {
+std::vector<DiffStep> masked_changes(const std::vector<PwLine>& old_lines, const std::vector<PwLine>& new_lines) {
     std::vector<DiffStep> steps;
-    const auto& old_lines = before.lines();
     std::size_t next_old = 0;  // index of the first original line not yet placed
     const auto remove_until = [&](std::size_t source_line) {
         for (; next_old < old_lines.size() && old_lines[next_old].source_line < source_line; ++next_old) {
             steps.push_back({DiffOp::remove, masked_text(old_lines[next_old])});
         }
     };
-    for (const auto& line : after.lines()) {
+    for (const auto& line : new_lines) {
         if (line.source_line == 0) {
             steps.push_back({DiffOp::add, masked_text(line)});
             continue;
@@ -62,16 +61,16 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     const auto [directory, name] = split_path(path);
     const DirectoryLock lock(directory);
     FileSnapshot snapshot = read_file_at(lock.fd(), name, path);
-    const WipeOnExit wipe_old(snapshot.content);  // plain-text lines in it are passwords
     if (!snapshot.exists && !options.create) {
         throw Error(ExitCode::failure, "no such file (use --create to create it)", path);
     }
-    PwFile file = PwFile::parse(snapshot.content);
+    PwFile file = PwFile::parse(std::move(snapshot.content));  // which wipes it when it goes
     if (!options.force) {
         refuse_malformed(file, path);
     }
     UpdateResult result;
-    const PwFile original = options.dry_run ? file : PwFile();
+    // The lines' views stay valid after the edit (the model keeps every byte it had).
+    const std::vector<PwLine> original = options.dry_run ? file.lines() : std::vector<PwLine>();
     try {
         result.report = edit(file);
     } catch (Error& error) {
@@ -80,18 +79,17 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     if (!options.allow_duplicates) {
         refuse_duplicates(file, path);
     }
-    std::string content = file.serialise();
-    const WipeOnExit wipe_new(content);
     if (options.dry_run) {
-        result.masked_changes = masked_changes(original, file);
+        result.masked_changes = masked_changes(original, file.lines());
         return result;
     }
     // Nothing to write: same bytes, or a file to create that the edit left without a user.
-    if (snapshot.exists ? content == snapshot.content : !result.report.changed()) {
+    if (snapshot.exists ? file.unchanged() : !result.report.changed()) {
         return result;
     }
     const FileOwnership ownership = snapshot.exists ? snapshot.ownership : new_file_ownership(options.new_owner);
-    atomic_replace(lock.fd(), name, content, ownership, path);
+    atomic_replace(
+        lock.fd(), name, [&](const ContentSink& write) { file.write_to(write); }, ownership, path);
     result.written = true;
     result.created = !snapshot.exists;
     return result;

@@ -37,6 +37,7 @@ using Edit = std::function<EditReport(PwFile&)>;
 
 // Aligns an edited file with the original through each line's source_line (edits keep the
 // order of the lines they keep), masking every hash.
-[[nodiscard]] std::vector<DiffStep> masked_changes(const PwFile& before, const PwFile& after);
+[[nodiscard]] std::vector<DiffStep> masked_changes(const std::vector<PwLine>& old_lines,
+                                                   const std::vector<PwLine>& new_lines);
 
 }  // namespace mqpasswd

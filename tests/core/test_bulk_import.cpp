@@ -80,13 +80,14 @@ TEST_CASE("the result does not depend on the number of threads", "[bulk_import]"
 }
 
 TEST_CASE("set_all matches set, one pass", "[pwfile]") {
-    PwFile one = PwFile::parse("a:1\r\nb:2\r\na:3\r\nc:4");
-    PwFile many = one;
+    const std::string content = "a:1\r\nb:2\r\na:3\r\nc:4";
+    PwFile one = PwFile::parse(content);
+    PwFile many = PwFile::parse(content);
     one.set("a", "A");
     one.set("d", "D");
-    std::vector<PwLine> entries;
-    entries.push_back(generated_entry("a", "A"));
-    entries.push_back(generated_entry("d", "D"));
+    std::vector<NewEntry> entries;
+    entries.push_back({"a:A", 1});
+    entries.push_back({"d:D", 1});
     many.set_all(std::move(entries));
     CHECK(many.serialise() == one.serialise());
     CHECK(many.serialise() == "a:A\r\nb:2\r\nc:4\r\nd:D\r\n");

@@ -56,18 +56,20 @@ TEST_CASE("a file with comments, blanks, CRLF, padding and unknown formats round
 }
 
 TEST_CASE("malformed lines say why and keep the user where one can be told", "[pwfile]") {
+    // The line's views point into `text`, which lives until the end of each CHECK.
     const auto line = [](const std::string& text) { return classify_line(text, "\n", 7); };
-    CHECK(line("alice").problem == "no ':' between username and password hash");
-    CHECK(line(":" + h1).problem == "missing username before ':'");
-    CHECK(line("   :" + h1).problem == "missing username before ':'");
-    CHECK(line("alice:").problem == "missing password hash after ':'");
+    const auto problem = [&](const std::string& text) { return line_problem(line(text)); };
+    CHECK(problem("alice") == "no ':' between username and password hash");
+    CHECK(problem(":" + h1) == "missing username before ':'");
+    CHECK(problem("   :" + h1) == "missing username before ':'");
+    CHECK(problem("alice:") == "missing password hash after ':'");
     CHECK(line("alice:   ").username == "alice");
-    CHECK(line("alice:" + h1 + ":extra").problem.find("unexpected ':'") == 0);
-    CHECK(line(std::string("al\0ice:x", 8)).problem == "NUL byte in line");
-    CHECK(line("alice:$7$0$AAECAwQFBgcICQoL$AAAA").problem.find("undecodable $7$ hash: iteration") == 0);
+    CHECK(problem("alice:" + h1 + ":extra").find("unexpected ':'") == 0);
+    CHECK(problem(std::string("al\0ice:x", 8)) == "NUL byte in line");
+    CHECK(problem("alice:$7$0$AAECAwQFBgcICQoL$AAAA").find("undecodable $7$ hash: iteration") == 0);
     CHECK(line("alice:$7$0$AAECAwQFBgcICQoL$AAAA").username == "alice");
-    CHECK(line(std::string(65536, 'u') + ":" + h1).problem == "username is longer than 65535 bytes");
-    CHECK(line("alice:" + std::string(65536, 'p')).problem == "password hash is longer than 65535 bytes");
+    CHECK(problem(std::string(65536, 'u') + ":" + h1) == "username is longer than 65535 bytes");
+    CHECK(problem("alice:" + std::string(65536, 'p')) == "password hash is longer than 65535 bytes");
     for (const std::string text : {"alice", ":x", "alice:"}) {
         CHECK(line(text).kind == LineKind::malformed);
     }
