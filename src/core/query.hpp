@@ -1,6 +1,6 @@
 // Read-only questions about a password file: does this password match, who is in it.
 //
-// Both stream the file: they hold one line at a time (plus 8 bytes a user for list's duplicate
+// Both stream the file: they hold one line at a time (plus 4 bytes a user for list's duplicate
 // check), whatever the file's size. No lock: writers replace the file by rename, so an open file
 // is one whole version, and a second pass over the same descriptor sees the same bytes.
 #pragma once
