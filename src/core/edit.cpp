@@ -92,25 +92,24 @@ EditReport upgrade_plain_text(PwFile& file, const HashSpec& spec) {
         throw Error(ExitCode::failure, duplicates.front().message, {}, duplicates.front().line);
     }
     EditReport report;
-    std::vector<std::string> plain_users;
+    std::vector<NewEntry> upgraded;  // applied in one pass: a file of plain-text users stays linear
     for (const auto& line : file.lines()) {
         if (line.kind != LineKind::entry) {
             continue;
         }
         const HashKind kind = inspect_hash(line.hash).kind;
         if (kind == HashKind::plain_text) {
-            plain_users.emplace_back(line.username);
+            const Secret password = Secret::copy_of(line.hash);
+            const std::string hash = make_hash(spec, password);
+            upgraded.push_back({std::string(line.username) + ':' + hash, line.username.size()});
+            report.changes.push_back({std::string(line.username), Action::upgraded});
         } else if (kind == HashKind::unknown) {
             report.warnings.push_back("line " + std::to_string(line.source_line) + ": user '" +
                                       std::string(line.username) +
                                       "' has a hash format mqpasswd does not know; left as it is");
         }
     }
-    for (const auto& user : plain_users) {
-        const Secret password = Secret::copy_of(file.lines()[file.find(user)].hash);
-        file.set(user, make_hash(spec, password));
-        report.changes.push_back({user, Action::upgraded});
-    }
+    file.set_all(std::move(upgraded));
     return report;
 }
 

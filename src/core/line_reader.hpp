@@ -27,7 +27,7 @@ public:
     ~LineReader();
 
     // The next line, or nullopt at the end of the file. Throws Error for a read error, and for a
-    // line longer than max_line_length (no password file line is: it would not be read anyway).
+    // line of max_line_length bytes or more (no password file line is that long).
     [[nodiscard]] std::optional<RawLine> next();
     // Starts again from the first line, for a second pass over the same file.
     void rewind();

@@ -42,7 +42,7 @@ bool LineReader::fill() {
     }
     if (end_ == buffer_.size()) {
         if (buffer_.size() >= max_line_length) {
-            throw Error(ExitCode::failure, "line is longer than 1 MiB; this is not a password file", display_path_,
+            throw Error(ExitCode::failure, "line is 1 MiB or longer; this is not a password file", display_path_,
                         number_ + 1);
         }
         std::string larger(buffer_.size() * 2, '\0');

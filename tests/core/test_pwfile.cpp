@@ -143,3 +143,44 @@ TEST_CASE("masked text never shows a hash or a plain-text password", "[pwfile]")
     CHECK(masked_text(file.lines()[2]) == "# note");
     CHECK(masked_text(file.lines()[3]) == "<malformed line>");
 }
+
+TEST_CASE("lines stay valid when the model moves, short files included", "[pwfile]") {
+    PwFile file = PwFile::parse("a:b\n");  // short enough for std::string to keep it inside itself
+    PwFile moved = std::move(file);
+    REQUIRE(moved.lines().size() == 1);
+    CHECK(moved.lines()[0].text == "a:b");
+    CHECK(moved.lines()[0].username == "a");
+    moved.set("c", "d");
+    PwFile again = std::move(moved);
+    CHECK(again.serialise() == "a:b\nc:d\n");
+}
+
+TEST_CASE("unchanged tells the bytes read from any edit that changes them", "[pwfile]") {
+    const std::string content = "# c\r\nalice:" + h1 + "\nbob:x";
+    PwFile file = PwFile::parse(content);
+    CHECK(file.unchanged());
+    file.set("bob", "x");  // same text, but the unterminated last line now ends in a newline
+    CHECK_FALSE(file.unchanged());
+    PwFile same = PwFile::parse(content);
+    same.set("alice", h1);
+    CHECK(same.unchanged());  // same bytes, though the line was rebuilt
+    same.remove("nobody");
+    CHECK(same.unchanged());
+    same.remove("bob");
+    CHECK_FALSE(same.unchanged());
+    CHECK(PwFile::parse("").unchanged());
+}
+
+TEST_CASE("write_to hands over the content in order, piece by piece", "[pwfile]") {
+    PwFile file = PwFile::parse("a:1\r\nb:2");
+    file.set("c", "3");
+    std::vector<std::string> pieces;
+    file.write_to([&](std::string_view piece) { pieces.emplace_back(piece); });
+    CHECK(pieces == std::vector<std::string>{"a:1", "\r\n", "b:2", "\r\n", "c:3", "\r\n"});
+}
+
+TEST_CASE("set takes a username that points into the file itself", "[pwfile]") {
+    PwFile file = PwFile::parse("a:1\nb:2\na:3\n");
+    file.set(file.lines()[2].username, "N");  // the line it names is erased by this very call
+    CHECK(file.serialise() == "a:N\nb:2\n");
+}
