@@ -81,6 +81,14 @@ Classified classify_text(std::string_view text) {
 
 }  // namespace
 
+std::string_view line_username(std::string_view text) noexcept {
+    if (text.empty() || text.front() == '#' || text.find('\0') != std::string_view::npos) {
+        return {};
+    }
+    const std::size_t colon = text.find(':');
+    return colon == std::string_view::npos ? std::string_view() : trim(text.substr(0, colon));
+}
+
 SplitLine first_line(std::string_view content) noexcept {
     const std::size_t newline = content.find('\n');
     if (newline == std::string_view::npos) {

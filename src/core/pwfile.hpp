@@ -130,6 +130,10 @@ struct SplitLine {
 };
 [[nodiscard]] SplitLine first_line(std::string_view content) noexcept;
 
+// The user a line names, exactly as classify_line(text, ...).username tells it, without looking
+// at the hash: for readers that only look for one user.
+[[nodiscard]] std::string_view line_username(std::string_view text) noexcept;
+
 // Why a malformed line is malformed (never quoting the hash); "" for any other line.
 [[nodiscard]] std::string line_problem(const PwLine& line);
 

@@ -4,7 +4,6 @@
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/line_reader.hpp"
-#include "core/text.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -19,16 +18,6 @@ UniqueFd open_existing(const std::string& path) {
         throw Error(ExitCode::failure, "no such file", path);
     }
     return fd;
-}
-
-// The name a line gives, exactly as classify_line would tell it, without decoding its hash:
-// most lines a query reads are someone else's, and only the name matters for them.
-std::string_view name_of(std::string_view text) {
-    if (text.empty() || text.front() == '#' || text.find('\0') != std::string_view::npos) {
-        return {};
-    }
-    const std::size_t colon = text.find(':');
-    return colon == std::string_view::npos ? std::string_view() : trim(text.substr(0, colon));
 }
 
 // 4 bytes a name: a million names then collide in about a hundred pairs, which the second pass
@@ -57,7 +46,8 @@ UserHash find_user(const std::string& path, std::string_view user) {
     LineReader reader(fd.get(), path);
     UserHash found;
     while (const auto raw = reader.next()) {
-        const std::string_view name = name_of(raw->text);
+        // Most lines are someone else's: only their name is read, their hash is not decoded.
+        const std::string_view name = line_username(raw->text);
         if (name.empty() || name != user) {
             continue;
         }

@@ -184,3 +184,13 @@ TEST_CASE("set takes a username that points into the file itself", "[pwfile]") {
     file.set(file.lines()[2].username, "N");  // the line it names is erased by this very call
     CHECK(file.serialise() == "a:N\nb:2\n");
 }
+
+TEST_CASE("line_username names the user classify_line names, for every kind of line", "[pwfile]") {
+    for (const std::string& text : std::vector<std::string>{
+             "", "   ", "#alice:x", " #alice:x", "alice", "alice:", ":x", "  :x", " alice :" + h1, "alice:x:y",
+             std::string("al\0ice:x", 8), "alice:$7$0$AAECAwQFBgcICQoL$AAAA", "\talice\t:\tx", "a b:c"}) {
+        INFO("line: " << text);
+        CHECK(line_username(text) == classify_line(text, "\n", 1).username);
+    }
+    CHECK(line_username(" alice :x") == "alice");
+}
