@@ -31,10 +31,7 @@ Decision decide(const PwLine* existing, bool single, const ImportRecord& record,
         }
     }
     if (decision.action != Action::unchanged) {
-        const std::string hash = make_hash(spec, record.password, salt);
-        decision.line.text.reserve(record.username.size() + 1 + hash.size());
-        decision.line.text.append(record.username).append(1, ':').append(hash);
-        decision.line.username_length = record.username.size();
+        decision.line = new_entry(record.username, make_hash(spec, record.password, salt));
     }
     return decision;
 }

@@ -100,8 +100,7 @@ EditReport upgrade_plain_text(PwFile& file, const HashSpec& spec) {
         const HashKind kind = inspect_hash(line.hash).kind;
         if (kind == HashKind::plain_text) {
             const Secret password = Secret::copy_of(line.hash);
-            const std::string hash = make_hash(spec, password);
-            upgraded.push_back({std::string(line.username) + ':' + hash, line.username.size()});
+            upgraded.push_back(new_entry(line.username, make_hash(spec, password)));
             report.changes.push_back({std::string(line.username), Action::upgraded});
         } else if (kind == HashKind::unknown) {
             report.warnings.push_back("line " + std::to_string(line.source_line) + ": user '" +

@@ -210,11 +210,16 @@ PwLine PwFile::entry_line(std::string_view text, std::size_t username_length, st
     return line;
 }
 
+NewEntry new_entry(std::string_view username, std::string_view hash) {
+    NewEntry entry;
+    entry.text.reserve(username.size() + 1 + hash.size());
+    entry.text.append(username).append(1, ':').append(hash);
+    entry.username_length = username.size();
+    return entry;
+}
+
 void PwFile::set(std::string_view username, std::string_view hash) {
-    std::string joined;
-    joined.reserve(username.size() + 1 + hash.size());
-    joined.append(username).append(1, ':').append(hash);
-    const std::string_view text = keep(std::move(joined));
+    const std::string_view text = keep(new_entry(username, hash).text);
     const std::size_t first = find(username);
     if (first == npos) {
         append(entry_line(text, username.size(), {}, 0));

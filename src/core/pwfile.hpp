@@ -48,6 +48,10 @@ struct NewEntry {
     std::size_t username_length = 0;
 };
 
+// The entry line "user:hash" for a username that passed username_problem() and a hash that
+// make_hash() made.
+[[nodiscard]] NewEntry new_entry(std::string_view username, std::string_view hash);
+
 class PwFile {
 public:
     PwFile() = default;

@@ -86,8 +86,8 @@ TEST_CASE("set_all matches set, one pass", "[pwfile]") {
     one.set("a", "A");
     one.set("d", "D");
     std::vector<NewEntry> entries;
-    entries.push_back({"a:A", 1});
-    entries.push_back({"d:D", 1});
+    entries.push_back(new_entry("a", "A"));
+    entries.push_back(new_entry("d", "D"));
     many.set_all(std::move(entries));
     CHECK(many.serialise() == one.serialise());
     CHECK(many.serialise() == "a:A\r\nb:2\r\nc:4\r\nd:D\r\n");
