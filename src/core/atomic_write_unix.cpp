@@ -11,12 +11,23 @@
 
 #include <array>
 #include <cerrno>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace mqpasswd {
 namespace {
+
+constexpr std::size_t suffix_length = 16;  // hex digits of 8 random bytes
+
+bool is_temp_file_of(std::string_view entry, const std::string& prefix) {
+    if (!entry.starts_with(prefix) || entry.size() != prefix.size() + suffix_length) {
+        return false;
+    }
+    const std::string_view suffix = entry.substr(prefix.size());
+    return suffix.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
 
 std::string random_suffix() {
     std::array<unsigned char, 8> bytes{};
@@ -102,6 +113,30 @@ std::string temp_file_prefix(const std::string& name) {
     return "." + name.substr(0, 200) + ".mqpasswd-";
 }
 
+std::vector<std::string> remove_stale_temp_files(int dir_fd, const std::string& name) {
+    std::vector<std::string> removed;
+    const int list_fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* directory = list_fd < 0 ? nullptr : ::fdopendir(list_fd);
+    if (directory == nullptr) {
+        if (list_fd >= 0) {
+            ::close(list_fd);
+        }
+        return removed;  // nothing to list is nothing to clean; the write itself reports real errors
+    }
+    const std::string prefix = temp_file_prefix(name);
+    while (const dirent* entry = ::readdir(directory)) {
+        struct stat info {};
+        // Only our exact name pattern, and only a regular file: never a link someone planted.
+        if (is_temp_file_of(entry->d_name, prefix) &&
+            ::fstatat(dir_fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(info.st_mode) &&
+            ::unlinkat(dir_fd, entry->d_name, 0) == 0) {
+            removed.emplace_back(entry->d_name);
+        }
+    }
+    ::closedir(directory);
+    return removed;
+}
+
 void atomic_replace(int dir_fd, const std::string& name, std::string_view content, const FileOwnership& ownership,
                     const std::string& display_path) {
     atomic_replace(
@@ -110,6 +145,7 @@ void atomic_replace(int dir_fd, const std::string& name, std::string_view conten
 
 void atomic_replace(int dir_fd, const std::string& name, const ContentSource& content, const FileOwnership& ownership,
                     const std::string& display_path) {
+    remove_stale_temp_files(dir_fd, name);
     const std::string temp_name = temp_file_prefix(name) + random_suffix();
     TempFileGuard guard(dir_fd, temp_name);  // armed before the file exists: a signal now unlinks nothing
     UniqueFd fd(::openat(dir_fd, temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));

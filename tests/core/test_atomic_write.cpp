@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -59,4 +60,32 @@ TEST_CASE("a directory that cannot take a new file fails with a clear error", "[
     const UniqueFd not_a_dir(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     CHECK_THROWS_WITH(atomic_replace(not_a_dir.get(), "pw", "x", {::geteuid(), ::getegid(), 0600}, "pw"),
                       Catch::Matchers::Contains("cannot create a temporary file in its directory"));
+}
+
+// A writer killed by SIGKILL leaves its temp file; the next writer, holding the directory lock
+// that the dead one held, knows it is stale and removes it, and nothing that only looks like one.
+TEST_CASE("stale temp files of the file are removed, and only those", "[atomic_write]") {
+    const test::TempDir dir;
+    const UniqueFd dir_fd = open_dir(dir);
+    test::write_file(dir.file("pw"), "old\n");
+    const std::string prefix = temp_file_prefix("pw");
+    test::write_file(dir.file(prefix + "0123456789abcdef"), "stale\n");
+    test::write_file(dir.file(prefix + "0123456789abcde"), "too short\n");
+    test::write_file(dir.file(prefix + "0123456789ABCDEF"), "not our hex\n");
+    test::write_file(dir.file(temp_file_prefix("other") + "0123456789abcdef"), "another file's\n");
+    REQUIRE(::symlink("pw", dir.file(prefix + "fedcba9876543210").c_str()) == 0);
+    REQUIRE(::mkdir(dir.file(prefix + "aaaaaaaaaaaaaaaa").c_str(), 0700) == 0);
+    atomic_replace(dir_fd.get(), "pw", "new\n", {::geteuid(), ::getegid(), 0600}, dir.file("pw"));
+    std::vector<std::string> entries = dir.entries();
+    std::sort(entries.begin(), entries.end());
+    std::vector<std::string> expected{prefix + "0123456789ABCDEF",
+                                      prefix + "0123456789abcde",
+                                      prefix + "aaaaaaaaaaaaaaaa",
+                                      prefix + "fedcba9876543210",
+                                      temp_file_prefix("other") + "0123456789abcdef",
+                                      "pw"};
+    std::sort(expected.begin(), expected.end());
+    CHECK(entries == expected);
+    CHECK(test::read_file_text(dir.file("pw")) == "new\n");
+    CHECK(remove_stale_temp_files(dir_fd.get(), "pw").empty());
 }
