@@ -259,21 +259,37 @@ def unreadable_files_and_unwritable_directories_are_clear_errors():
 
 
 @case
-def concurrent_writers_lose_no_update():
+def concurrent_writers_through_both_fronts_lose_no_update():
+    """8 processes at once, each adding 100 users one by one through the native `set`, `mqpasswd
+    compat -b` and the `mosquitto_passwd` name in turn: every user is there at the end, once."""
+    writers_count, users_each = 8, 100
     with TempDir() as directory:
         pwfile = new_file(directory)
+        alias = os.path.join(directory.path, "bin", "mosquitto_passwd")
+        os.makedirs(os.path.dirname(alias))
+        os.symlink(MQPASSWD, alias)
+        fronts = [
+            'echo "$p" | "{mq}" set "{pw}" "$u" --stdin -q',
+            '"{mq}" compat -b "{pw}" "$u" "$p" >/dev/null 2>&1',  # 2.1.2's owner warnings
+            '"{alias}" -b "{pw}" "$u" "$p" >/dev/null 2>&1',
+        ]
         writers = []
-        for writer in range(8):
-            script = "; ".join(
-                f'echo pw{writer}-{n} | "{MQPASSWD}" set "{pwfile}" w{writer}u{n} --stdin -q' for n in range(15))
-            writers.append(subprocess.Popen(["sh", "-c", f"set -e; {script}"]))
+        for writer in range(writers_count):
+            steps = []
+            for n in range(users_each):
+                command = fronts[(writer + n) % len(fronts)].format(mq=MQPASSWD, pw=pwfile, alias=alias)
+                steps.append(f"u=w{writer}u{n}; p=pw{writer}-{n}; {command}")
+            writers.append(subprocess.Popen(["sh", "-c", "set -e; " + "; ".join(steps)]))
         for process in writers:
-            check_equal(process.wait(timeout=120), 0, "a writer failed")
+            check_equal(process.wait(timeout=240), 0, "a writer failed")
         users = [line.split(":")[0] for line in directory.read("pw").splitlines()]
-        expected = ["alice"] + [f"w{w}u{n}" for w in range(8) for n in range(15)]
+        expected = ["alice"] + [f"w{w}u{n}" for w in range(writers_count) for n in range(users_each)]
         check_equal(sorted(users), sorted(expected), "every user present once")
-        check_equal(run(["verify", pwfile, "w3u7", "--stdin"], stdin="pw3-7\n").code, 0, "a late writer's hash")
-        check_equal(directory.entries(), ["pw"], "no temp files")
+        for user, password in (("w3u7", "pw3-7"), ("w0u99", "pw0-99"), ("w7u0", "pw7-0"), ("w5u50", "pw5-50")):
+            check_equal(run(["verify", pwfile, user, "--stdin"], stdin=password + "\n").code, 0, f"{user}'s hash")
+        listing = run(["list", pwfile])
+        check_equal((listing.code, listing.err), (0, ""), "the file is valid")
+        check_equal(directory.entries(), ["bin", "pw"], "no temp files")
 
 
 @case
