@@ -3,6 +3,7 @@
 #include "cli/compat_checks.hpp"
 
 #include "broker/broker_version.hpp"
+#include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/unique_fd.hpp"
 
@@ -78,6 +79,15 @@ std::optional<std::string> compat_username_problem(const std::string& username) 
 
 CompatFile resolve_compat_path(const std::string& typed) {
     CompatFile file;
+    try {
+        // realpath() resolves links without the kernel's fs.protected_symlinks rule; the real
+        // tool then opens the target, so a link planted in /tmp redirects it. Refused here with
+        // the message the real tool prints when the kernel refuses.
+        check_trusted_links(typed);
+    } catch (const Error& error) {
+        file.error = std::string("Error reading password file: ") + std::strerror(error.errno_value()) + "\n";
+        return file;
+    }
     char* resolved = ::realpath(typed.c_str(), nullptr);
     if (resolved != nullptr) {
         file.path = resolved;

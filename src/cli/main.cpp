@@ -8,9 +8,14 @@
 #include <cstring>
 #include <iostream>
 #include <new>
+#include <sys/prctl.h>
 
 int main(int argc, char** argv) {
     using namespace mqpasswd;
+    // Every command may hold a password (argv, a prompt, a plain-text line, an import source), so
+    // the whole process is kept out of core dumps, and other processes of the same user cannot
+    // read its memory through /proc or ptrace. A program it runs (mosquitto -h) is dumpable again.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     try {
         std::vector<std::string> args(argv + 1, argv + argc);
         // Installed as mosquitto_passwd (a symlink), or asked for by name: the compat front.

@@ -145,6 +145,11 @@ void atomic_replace(int dir_fd, const std::string& name, std::string_view conten
 
 void atomic_replace(int dir_fd, const std::string& name, const ContentSource& content, const FileOwnership& ownership,
                     const std::string& display_path) {
+    struct stat directory_info {};
+    if (::fstat(dir_fd, &directory_info) != 0) {
+        throw system_error(display_path, "cannot stat its directory", errno);
+    }
+    check_directory_safety(directory_info, split_path(display_path).first, display_path);
     remove_stale_temp_files(dir_fd, name);
     const std::string temp_name = temp_file_prefix(name) + random_suffix();
     TempFileGuard guard(dir_fd, temp_name);  // armed before the file exists: a signal now unlinks nothing

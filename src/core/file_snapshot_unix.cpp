@@ -5,8 +5,10 @@
 #include "core/error.hpp"
 #include "core/unique_fd.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <deque>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,7 +20,9 @@ constexpr off_t max_file_size = off_t{1} << 30;  // 1 GiB: millions of users; an
 
 std::string read_all(int fd, std::size_t expected, const std::string& display_path) {
     std::string content;
-    content.resize(expected);
+    // One byte more than the file: the read that sees the end needs room, and growing a buffer
+    // the size of the file would copy it (twice the memory, for a moment).
+    content.resize(expected + 1);
     std::size_t used = 0;
     for (;;) {
         if (used == content.size()) {
@@ -118,15 +122,102 @@ UniqueFd open_directory_of(const std::string& path) {
 }
 
 UniqueFd open_for_reading(const std::string& path) {
+    check_trusted_links(path);
     struct stat info {};
     return open_regular_at(open_directory_of(path).get(), split_path(path).second, path, info);
 }
 
 FileSnapshot read_file(const std::string& path) {
+    check_trusted_links(path);
     return read_file_at(open_directory_of(path).get(), split_path(path).second, path);
 }
 
+void check_directory_safety(const struct stat& directory_info, const std::string& directory,
+                            const std::string& display_path) {
+    if (S_ISDIR(directory_info.st_mode) && (directory_info.st_mode & S_IWOTH) != 0 &&
+        (directory_info.st_mode & S_ISVTX) == 0) {
+        throw Error(ExitCode::failure,
+                    "the directory " + directory +
+                        " is writable by every user and has no sticky bit, so anyone could replace the file; "
+                        "refusing (chmod o-w or +t it, or use another directory)",
+                    display_path);
+    }
+}
+
+namespace {
+
+std::deque<std::string> components_of(const std::string& path) {
+    std::deque<std::string> components;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const std::size_t slash = std::min(path.find('/', start), path.size());
+        if (slash > start) {
+            components.push_back(path.substr(start, slash - start));
+        }
+        start = slash + 1;
+    }
+    return components;
+}
+
+// Whether following the link `link` found in `directory` is what fs.protected_symlinks allows.
+bool link_is_trusted(const struct stat& link, const std::string& directory) {
+    struct stat parent {};
+    if (::stat(directory.c_str(), &parent) != 0) {
+        return true;  // cannot tell; the open that follows reports the real problem
+    }
+    const bool shared = (parent.st_mode & S_ISVTX) != 0 && (parent.st_mode & S_IWOTH) != 0;
+    return !shared || link.st_uid == ::geteuid() || link.st_uid == parent.st_uid;
+}
+
+}  // namespace
+
+void check_trusted_links(const std::string& path) {
+    std::string resolved = path.starts_with('/') ? "" : ".";  // no symlink in it, ever
+    std::deque<std::string> pending = components_of(path);
+    for (int links = 0; !pending.empty();) {
+        const std::string component = std::move(pending.front());
+        pending.pop_front();
+        if (component == ".") {
+            continue;
+        }
+        if (component == "..") {  // `resolved` has no link in it, so its parent is the real one
+            const std::size_t slash = resolved.find_last_of('/');
+            if (slash != std::string::npos && resolved.substr(slash + 1) != "..") {
+                resolved.resize(slash);  // "/a" becomes "" (the root), "./a" becomes "."
+            } else if (!resolved.empty()) {
+                resolved += "/..";  // a relative path climbing above its start
+            }
+            continue;
+        }
+        const std::string candidate = resolved + "/" + component;
+        struct stat info {};
+        if (::lstat(candidate.c_str(), &info) != 0 || !S_ISLNK(info.st_mode)) {
+            resolved = candidate;
+            continue;
+        }
+        const std::string directory = resolved.empty() ? "/" : resolved;
+        if (!link_is_trusted(info, directory)) {
+            throw Error(ExitCode::failure,
+                        "follows a symbolic link that another user owns in " + directory +
+                            ", a sticky directory anyone can write to; refusing (as fs.protected_symlinks would)",
+                        path, 0, EACCES);
+        }
+        std::string target(static_cast<std::size_t>(info.st_size) + 1, '\0');
+        const ssize_t length = ::readlink(candidate.c_str(), target.data(), target.size());
+        if (length < 0 || static_cast<std::size_t>(length) >= target.size() || ++links > 40) {
+            return;  // changed under us or a loop: the open that follows reports it
+        }
+        target.resize(static_cast<std::size_t>(length));
+        if (target.starts_with('/')) {
+            resolved.clear();
+        }
+        std::deque<std::string> link_components = components_of(target);
+        pending.insert(pending.begin(), link_components.begin(), link_components.end());
+    }
+}
+
 void check_writable_target(const std::string& path, bool create) {
+    check_trusted_links(path);
     const auto [directory, name] = split_path(path);
     if (name.empty() || name == "." || name == "..") {
         throw Error(ExitCode::failure, "not a file name", path);
@@ -147,6 +238,10 @@ void check_writable_target(const std::string& path, bool create) {
     // The file is replaced by a rename in its directory, so the directory must be writable.
     if (::faccessat(AT_FDCWD, directory.c_str(), W_OK | X_OK, AT_EACCESS) != 0) {
         throw system_error(path, "cannot write to the directory " + directory, errno);
+    }
+    struct stat directory_info {};
+    if (::stat(directory.c_str(), &directory_info) == 0) {
+        check_directory_safety(directory_info, directory, path);  // again, on the locked directory, before writing
     }
     // The rename needs only the directory; but a read-only file still says "do not change me",
     // as it does to mosquitto_passwd, and is respected as such.

@@ -7,12 +7,54 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace mqpasswd {
 namespace {
 
 constexpr std::size_t max_source_size = std::size_t{1} << 30;
+
+constexpr int writer_wait_ms = 5000;
+
+// A named FIFO opened without a writer: wait a while for one to come (a script may start it
+// just after), never forever.
+void wait_for_writer(int fd, const std::string& source) {
+    pollfd waiting{fd, POLLIN, 0};
+    int ready = 0;
+    do {
+        ready = ::poll(&waiting, 1, writer_wait_ms);
+    } while (ready < 0 && errno == EINTR);
+    if (ready == 0) {
+        throw Error(ExitCode::failure, "nothing was written to the pipe for 5 seconds; is its writer running?", source);
+    }
+}
+
+// A named source is a file or a pipe. O_NONBLOCK makes opening a FIFO return at once instead of
+// waiting for a writer forever; reads block again after it. A device (/dev/zero, a disk) or a
+// directory is refused before any read.
+UniqueFd open_source(const std::string& source) {
+    UniqueFd fd(::open(source.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd.valid()) {
+        throw system_error(source, "cannot open", errno);
+    }
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) {
+        throw system_error(source, "cannot stat", errno);
+    }
+    if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode) && !S_ISSOCK(info.st_mode)) {
+        throw Error(ExitCode::failure, "not a file or a pipe", source);
+    }
+    if (S_ISFIFO(info.st_mode)) {
+        wait_for_writer(fd.get(), source);
+    }
+    const int flags = ::fcntl(fd.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        throw system_error(source, "cannot read", errno);
+    }
+    return fd;
+}
 
 }  // namespace
 
@@ -21,10 +63,7 @@ Secret read_import_source(const std::string& source) {
     const std::string name = from_stdin ? "standard input" : source;
     UniqueFd opened;
     if (!from_stdin) {
-        opened.reset(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
-        if (!opened.valid()) {
-            throw system_error(source, "cannot open", errno);
-        }
+        opened = open_source(source);
     }
     const int fd = from_stdin ? STDIN_FILENO : opened.get();
     Secret content;

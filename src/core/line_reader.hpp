@@ -27,12 +27,10 @@ public:
     ~LineReader();
 
     // The next line, or nullopt at the end of the file. Throws Error for a read error, and for a
-    // line of max_line_length bytes or more (no password file line is that long).
+    // line of max_line_length bytes or more (pwfile.hpp: no password file line is that long).
     [[nodiscard]] std::optional<RawLine> next();
     // Starts again from the first line, for a second pass over the same file.
     void rewind();
-
-    static constexpr std::size_t max_line_length = std::size_t{1} << 20;
 
 private:
     // Reads more into the buffer, making room first; false at the end of the file.

@@ -193,7 +193,7 @@ std::vector<Finding> lint_password_file(const std::string& path, BrokerVersion b
     if (!snapshot.exists) {
         throw Error(ExitCode::failure, "no such file", path);
     }
-    lint_content(PwFile::parse(std::move(snapshot.content)), broker, findings);  // which wipes it
+    lint_content(PwFile::parse(std::move(snapshot.content), path), broker, findings);  // which wipes it
     ::stat(path.c_str(), &info);
     if ((info.st_mode & S_IRWXO) != 0) {
         findings.push_back({Severity::warning, 0,

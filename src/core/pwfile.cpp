@@ -2,6 +2,7 @@
 // call an entry is exactly what the broker reads; anything it would reject or misread is malformed.
 #include "core/pwfile.hpp"
 
+#include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
 #include "core/username.hpp"
@@ -47,6 +48,11 @@ struct Classified {
 
 Classified classify_text(std::string_view text) {
     Classified line;
+    if (text.size() >= max_line_length) {
+        line.kind = LineKind::malformed;
+        line.problem = "line is 1 MiB or longer; this is not a password file";
+        return line;
+    }
     if (text.find('\0') != std::string_view::npos) {
         line.kind = LineKind::malformed;
         line.problem = "NUL byte in line";
@@ -82,7 +88,8 @@ Classified classify_text(std::string_view text) {
 }  // namespace
 
 std::string_view line_username(std::string_view text) noexcept {
-    if (text.empty() || text.front() == '#' || text.find('\0') != std::string_view::npos) {
+    if (text.empty() || text.size() >= max_line_length || text.front() == '#' ||
+        text.find('\0') != std::string_view::npos) {
         return {};
     }
     const std::size_t colon = text.find(':');
@@ -130,11 +137,18 @@ void PwFile::clear() noexcept {
     lines_.clear();  // the bytes stay until the model goes: views of the old lines may still be in use
 }
 
-PwFile PwFile::parse(std::string content) {
+PwFile PwFile::parse(std::string content, const std::string& display_path) {
     PwFile file;
     file.storage_->content = std::move(content);
     std::string_view rest = file.storage_->content;
-    file.lines_.reserve(static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1);
+    const auto newlines = static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '\n'));
+    if (newlines >= max_lines) {
+        throw Error(ExitCode::failure,
+                    "has more than " + std::to_string(max_lines) +
+                        " lines; not a password file mqpasswd edits (verify and list still read it)",
+                    display_path);
+    }
+    file.lines_.reserve(newlines + 1);
     std::size_t number = 0;
     while (!rest.empty()) {
         const SplitLine split = first_line(rest);

@@ -17,6 +17,13 @@
 
 namespace mqpasswd {
 
+// No password file line is this long (a username and a hash are at most 65535 bytes each): a
+// longer one is malformed, and the streaming reader refuses it rather than buffer it.
+inline constexpr std::size_t max_line_length = std::size_t{1} << 20;
+// Past this many lines a file is not one mqpasswd edits in memory (8 Mi: 8 million users would
+// already be a 1 GiB file); verify and list, which stream, still read it.
+inline constexpr std::size_t max_lines = std::size_t{1} << 23;
+
 enum class LineKind : std::uint8_t {
     blank,      // empty or only whitespace; the broker skips it
     comment,    // first byte '#'; the broker skips it
@@ -63,8 +70,9 @@ public:
     // Plain-text lines are passwords: the model wipes the bytes it read when it goes.
     ~PwFile();
 
-    // Takes the file's bytes (moved in, not copied).
-    [[nodiscard]] static PwFile parse(std::string content);
+    // Takes the file's bytes (moved in, not copied). Throws Error naming `display_path` past
+    // max_lines.
+    [[nodiscard]] static PwFile parse(std::string content, const std::string& display_path = {});
     [[nodiscard]] std::string serialise() const;
     // Hands the content to `write` piece by piece, in order.
     void write_to(const std::function<void(std::string_view)>& write) const;

@@ -64,7 +64,7 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     if (!snapshot.exists && !options.create) {
         throw Error(ExitCode::failure, "no such file (use --create to create it)", path);
     }
-    PwFile file = PwFile::parse(std::move(snapshot.content));  // which wipes it when it goes
+    PwFile file = PwFile::parse(std::move(snapshot.content), path);  // which wipes it when it goes
     if (!options.force) {
         refuse_malformed(file, path);
     }

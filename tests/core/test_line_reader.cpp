@@ -93,12 +93,12 @@ TEST_CASE("LineReader reads the same lines again after rewind", "[line_reader]")
 
 TEST_CASE("LineReader refuses a line longer than 1 MiB with FILE:LINE, in bounded memory", "[line_reader]") {
     const test::TempDir dir;
-    test::write_file(dir.file("pw"), "a:b\n" + std::string(LineReader::max_line_length - 1, 'x') + "\nc:d\n" +
-                                         std::string(LineReader::max_line_length, 'y') + "\n");
+    test::write_file(dir.file("pw"), "a:b\n" + std::string(max_line_length - 1, 'x') + "\nc:d\n" +
+                                         std::string(max_line_length, 'y') + "\n");
     const UniqueFd fd = open_for_reading(dir.file("pw"));
     LineReader reader(fd.get(), dir.file("pw"));
     CHECK(reader.next()->text == "a:b");
-    CHECK(reader.next()->text.size() == LineReader::max_line_length - 1);  // the longest that fits
+    CHECK(reader.next()->text.size() == max_line_length - 1);  // the longest that fits
     CHECK(reader.next()->text == "c:d");
     std::string message;
     CHECK(error_code_of([&] { (void)reader.next(); }, message) == ExitCode::failure);
