@@ -37,18 +37,7 @@ void read_into(const std::string& path, bool main_file, std::vector<ConfOption>&
     if (!snapshot.exists) {
         throw Error(ExitCode::failure, "no such file", path);
     }
-    std::string_view content = snapshot.content;
-    std::size_t number = 0;
-    while (!content.empty()) {
-        const std::size_t newline = content.find('\n');
-        const std::string_view line = trim(content.substr(0, newline));
-        content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
-        ++number;
-        if (line.empty() || line.front() == '#') {
-            continue;
-        }
-        const std::size_t space = std::min(line.find_first_of(" \t"), line.size());
-        ConfOption option{path, number, std::string(line.substr(0, space)), std::string(trim(line.substr(space)))};
+    for (auto& option : parse_conf_lines(snapshot.content, path)) {
         if (option.key == "include_dir" && main_file) {
             for (const auto& included : conf_files_in(option.value)) {
                 read_into(included, false, options);
@@ -59,6 +48,23 @@ void read_into(const std::string& path, bool main_file, std::vector<ConfOption>&
 }
 
 }  // namespace
+
+std::vector<ConfOption> parse_conf_lines(std::string_view content, const std::string& path) {
+    std::vector<ConfOption> options;
+    std::size_t number = 0;
+    while (!content.empty()) {
+        const std::size_t newline = content.find('\n');
+        const std::string_view line = trim(content.substr(0, newline));
+        content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
+        ++number;
+        if (line.empty() || line.front() == '#') {
+            continue;
+        }
+        const std::size_t space = std::min(line.find_first_of(" \t"), line.size());
+        options.push_back({path, number, std::string(line.substr(0, space)), std::string(trim(line.substr(space)))});
+    }
+    return options;
+}
 
 const ConfOption* MosquittoConf::last(std::string_view key) const {
     const auto found =

@@ -25,6 +25,9 @@ struct MosquittoConf {
     [[nodiscard]] const ConfOption* last(std::string_view key) const;
 };
 
+// The options of one file's text, in order, without following include_dir.
+[[nodiscard]] std::vector<ConfOption> parse_conf_lines(std::string_view content, const std::string& path);
+
 // Throws Error naming the file when it (or an include_dir) cannot be read.
 [[nodiscard]] MosquittoConf read_mosquitto_conf(const std::string& path);
 
