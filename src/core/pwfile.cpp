@@ -142,7 +142,7 @@ PwFile PwFile::parse(std::string content, const std::string& display_path) {
     file.storage_->content = std::move(content);
     std::string_view rest = file.storage_->content;
     const auto newlines = static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '\n'));
-    if (newlines >= max_lines) {
+    if (newlines > max_lines) {
         throw Error(ExitCode::failure,
                     "has more than " + std::to_string(max_lines) +
                         " lines; not a password file mqpasswd edits (verify and list still read it)",

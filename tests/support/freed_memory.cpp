@@ -13,6 +13,7 @@ std::atomic<const void*> watched{nullptr};
 std::size_t watched_size = 0;
 std::atomic<int> verdict{-1};  // -1 not freed yet, 0 not zeroed, 1 zeroed
 
+#ifndef MQPASSWD_NO_ALLOCATION_HOOK
 void check_on_free(void* block) noexcept {
     if (block == nullptr || block != watched.load(std::memory_order_acquire)) {
         return;
@@ -32,10 +33,19 @@ void* allocate(std::size_t size) {
     }
     throw std::bad_alloc();
 }
+#endif
 
 }  // namespace
 
 namespace mqpasswd::test {
+
+bool allocation_hook_available() noexcept {
+#ifdef MQPASSWD_NO_ALLOCATION_HOOK
+    return false;
+#else
+    return true;
+#endif
+}
 
 void watch_block(const void* block, std::size_t size) {
     watched_size = size;
@@ -50,6 +60,9 @@ std::optional<bool> watched_block_was_zeroed() {
 
 }  // namespace mqpasswd::test
 
+// Under AddressSanitizer the sanitizer owns the allocator (and poisons freed memory, so it
+// cannot be read anyway): the hook is off and the tests that need it say so.
+#ifndef MQPASSWD_NO_ALLOCATION_HOOK
 void* operator new(std::size_t size) {
     return allocate(size);
 }
@@ -72,3 +85,4 @@ void operator delete[](void* block, std::size_t) noexcept {
     check_on_free(block);
     std::free(block);
 }
+#endif

@@ -8,6 +8,9 @@
 
 namespace mqpasswd::test {
 
+// False in sanitizer builds, where the sanitizer's allocator stays in place.
+[[nodiscard]] bool allocation_hook_available() noexcept;
+
 // Watches the block that starts at `block` (as operator new returned it): when it is freed, the
 // first `size` bytes are checked.
 void watch_block(const void* block, std::size_t size);
