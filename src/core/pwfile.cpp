@@ -176,7 +176,10 @@ bool PwFile::unchanged() const noexcept {
     std::size_t offset = 0;
     for (const auto& line : lines_) {
         for (const std::string_view piece : {line.text, line.eol}) {
-            if (original.substr(offset, piece.size()) != piece) {
+            // A line still viewing the very bytes at this offset is equal without a comparison.
+            const bool same = piece.data() == original.data() + offset ? offset + piece.size() <= original.size()
+                                                                       : original.substr(offset, piece.size()) == piece;
+            if (!same) {
                 return false;
             }
             offset += piece.size();
@@ -325,19 +328,43 @@ std::vector<LineProblem> PwFile::malformed_lines() const {
     return problems;
 }
 
+// Sorting (name hash, line index) pairs instead of filling a hash map with every name: no
+// allocation per user and sequential memory, which keeps a million-user file linear in practice.
 std::vector<LineProblem> PwFile::duplicate_users() const {
+    std::vector<std::pair<std::size_t, std::size_t>> named;  // (hash of the name, index), then sorted
+    named.reserve(lines_.size());
+    for (std::size_t i = 0; i < lines_.size(); ++i) {
+        if (!lines_[i].username.empty()) {
+            named.emplace_back(std::hash<std::string_view>{}(lines_[i].username), i);
+        }
+    }
+    std::sort(named.begin(), named.end());                     // equal hashes together, each group in file order
+    std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (index of a repeat, index of the first)
+    std::vector<std::size_t> firsts;  // in one group of equal hashes: the first line of each name
+    for (std::size_t begin = 0, end = 0; begin < named.size(); begin = end) {
+        end = begin + 1;
+        while (end < named.size() && named[end].first == named[begin].first) {
+            ++end;
+        }
+        firsts.clear();
+        for (std::size_t j = begin; j < end; ++j) {
+            const std::size_t index = named[j].second;
+            const auto first = std::find_if(firsts.begin(), firsts.end(), [&](std::size_t candidate) {
+                return lines_[candidate].username == lines_[index].username;
+            });
+            if (first == firsts.end()) {
+                firsts.push_back(index);
+            } else {
+                repeats.emplace_back(index, *first);
+            }
+        }
+    }
+    std::sort(repeats.begin(), repeats.end());
     std::vector<LineProblem> problems;
-    std::unordered_map<std::string_view, std::size_t> first_line;
-    first_line.reserve(lines_.size());
-    for (const auto& line : lines_) {
-        if (line.username.empty()) {
-            continue;
-        }
-        const auto [it, inserted] = first_line.emplace(line.username, line.source_line);
-        if (!inserted) {
-            problems.push_back(
-                {line.source_line, duplicate_message(line.username, it->second), std::string(line.username)});
-        }
+    for (const auto& [index, first] : repeats) {
+        const PwLine& line = lines_[index];
+        problems.push_back({line.source_line, duplicate_message(line.username, lines_[first].source_line),
+                            std::string(line.username)});
     }
     return problems;
 }

@@ -194,3 +194,16 @@ TEST_CASE("line_username names the user classify_line names, for every kind of l
     }
     CHECK(line_username(" alice :x") == "alice");
 }
+
+TEST_CASE("every repeat is reported in file order, naming its user's first line", "[pwfile]") {
+    const PwFile file = PwFile::parse("a:1\nb:2\na:3\nc:4\nb:\na:5\n# a:6\n a :7\n");
+    const auto duplicates = file.duplicate_users();
+    REQUIRE(duplicates.size() == 4);
+    CHECK(duplicates[0].message == "duplicate user 'a' (first at line 1)");
+    CHECK(duplicates[0].line == 3);
+    CHECK(duplicates[1].message == "duplicate user 'b' (first at line 2)");  // a malformed line counts
+    CHECK(duplicates[1].line == 5);
+    CHECK(duplicates[2].line == 6);
+    CHECK(duplicates[3].line == 8);
+    CHECK(duplicates[3].username == "a");
+}
