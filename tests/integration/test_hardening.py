@@ -179,6 +179,28 @@ def passwords_never_reach_output_or_errors():
         check(any(result.code != 0 for result in results), "no failure was exercised")
 
 
+@case
+def a_password_given_with_b_leaves_argv_while_the_command_runs():
+    """-b is the one way a password enters argv (with a warning); the native front clears it
+    before any work, so ps and /proc/PID/cmdline no longer show it while the file is written."""
+    secret = "Argv-visible-secret-4411"
+    with TempDir() as directory:
+        pwfile = directory.write("pw", "".join(f"user{i}:{HASH}\n" for i in range(300_000)), mode=0o600)
+        process = subprocess.Popen([MQPASSWD, "set", "-q", pwfile, "newuser", "-b", secret],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seen = None
+        deadline = time.monotonic() + 30
+        while process.poll() is None and time.monotonic() < deadline:
+            if any(name.startswith(".pw.mqpasswd-") for name in os.listdir(directory.path)):
+                with open(f"/proc/{process.pid}/cmdline", "rb") as handle:
+                    seen = handle.read()
+                break
+        check_equal(process.wait(timeout=30), 0, "set -b")
+        check(seen is not None, "never saw the command while it wrote")
+        check(b"newuser" in seen, f"not its command line: {seen!r}")
+        check(secret.encode() not in seen, f"the password is still in argv: {seen!r}")
+
+
 def mount_tmpfs(path, size):
     os.makedirs(path, exist_ok=True)
     subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", path], check=True)
