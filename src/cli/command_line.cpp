@@ -2,6 +2,8 @@
 // accepted before or after it.
 #include "cli/command_line.hpp"
 
+#include "cli/help_format.hpp"
+#include "cli/version.hpp"
 #include "core/error.hpp"
 #include "core/secret.hpp"
 
@@ -30,23 +32,28 @@ void add_global_options(CLI::App& app, Options& options) {
     app.add_flag("--dry-run", options.dry_run, "Compute and report, write nothing, show a masked diff");
     app.add_flag("--create", options.create, "Create PWFILE if it does not exist");
     app.add_flag("--force", options.force, "Edit a file that has malformed lines (keeping them as they are)");
-    app.add_option("--hash", options.hash, "argon2id, sha512-pbkdf2 (default) or sha512");
-    app.add_option("--iterations", options.iterations, "PBKDF2 iterations (default 1000)");
-    app.add_option("--broker-version", options.broker_version, "2.0, 2.1 or auto (default)");
-    app.add_option("--owner", options.new_owner.owner, "Owner of a newly created file");
-    app.add_option("--group", options.new_owner.group, "Group of a newly created file");
+    app.add_option("--hash", options.hash, "argon2id, sha512-pbkdf2 (default) or sha512")->option_text("NAME");
+    app.add_option("--iterations", options.iterations, "PBKDF2 iterations (default 1000)")->option_text("N");
+    app.add_option("--broker-version", options.broker_version,
+                   "The broker reading the file: 2.0, 2.1 or auto (default)")
+        ->option_text("VERSION");
+    app.add_option("--owner", options.new_owner.owner, "Owner of a newly created file")->option_text("USER");
+    app.add_option("--group", options.new_owner.group, "Group of a newly created file")->option_text("GROUP");
 }
 
 void add_password_options(CLI::App& command, PasswordFlags& flags, bool allow_generate) {
     command.add_flag("-b,--batch", flags.batch, "Take the password from the last argument (visible to others)");
     command.add_flag("--stdin", flags.from_stdin, "Read the password from the first line of stdin");
-    command.add_option("--password-fd", flags.fd, "Read the password from this file descriptor");
-    command.add_option("--password-env", flags.env, "Read the password from this environment variable");
-    command.add_option("--password-file", flags.file, "Read the password from the first line of this file");
+    command.add_option("--password-fd", flags.fd, "Read the password from this file descriptor")->option_text("N");
+    command.add_option("--password-env", flags.env, "Read the password from this environment variable")
+        ->option_text("VAR");
+    command.add_option("--password-file", flags.file, "Read the password from the first line of this file")
+        ->option_text("FILE");
     if (allow_generate) {
         // A flag, so `--generate PWFILE` never swallows the file name; the length needs '='.
         flags.generate = command.add_flag("--generate{20}", flags.generate_length,
-                                          "Generate a password (--generate=LEN characters, default 20) and print it");
+                                          "Generate a password of LEN characters (default 20) and print it");
+        flags.generate->option_text("[=LEN]");
     }
 }
 
@@ -98,13 +105,23 @@ void check_values(const Options& options) {
     }
 }
 
-std::string help_text(const CLI::App& app) {
-    for (const CLI::App* command : app.get_subcommands()) {
-        if (command->get_option("--help")->count() > 0) {
-            return command->help();
+// Commands are listed as "Commands"; the footers say what no option list shows: where global options
+// go, how to get more, exit codes.
+void describe_for_help(CLI::App& app) {
+    app.footer("Each command takes PWFILE first; `mqpasswd COMMAND --help` lists its options, and the options\n"
+               "above go before or after it. `mqpasswd compat ARGS...` takes mosquitto_passwd's command line.\n"
+               "Exit status: 0 done, 1 failed (file unchanged), 2 usage, 3 password mismatch, 4 no such user.\n"
+               "Everything else: man mqpasswd");
+    std::vector<CLI::App*> commands = app.get_subcommands({});
+    while (!commands.empty()) {
+        CLI::App* command = commands.back();
+        commands.pop_back();
+        command->group("Commands");
+        command->footer("Global options (mqpasswd --help) go before or after the command.");
+        for (CLI::App* nested : command->get_subcommands({})) {
+            commands.push_back(nested);
         }
     }
-    return app.help();
 }
 
 }  // namespace
@@ -119,8 +136,9 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     std::vector<CLI::Option*> password_options;
 
     CLI::App app{"Manage Mosquitto password files, safely.", "mqpasswd"};
+    app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
     app.require_subcommand(1);
-    app.set_version_flag("--version", "mqpasswd " MQPASSWD_VERSION);
+    app.set_version_flag("--version", version_text(), "Print the version and the OpenSSL and libargon2 built with");
     add_global_options(app, options);
 
     CLI::App* set = app.add_subcommand("set", "Add a user or change a user's password")->alias("add");
@@ -142,26 +160,34 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     remove->add_option("USER", options.users, "Usernames to remove")->required();
     remove->add_flag("--missing-ok", options.missing_ok, "Ignore users that are not in the file");
     import->add_option("SOURCE", options.source, "The records: a file, a pipe, /dev/fd/N, or - for stdin (default)");
-    import->add_option("--format", options.format, "lines, csv or jsonl (default: guessed from the content)");
+    import->add_option("--format", options.format, "lines, csv or jsonl (default: guessed from the content)")
+        ->option_text("FORMAT");
     import->add_flag("--prune", options.prune, "Remove users that are not in SOURCE");
     import->add_flag("--skip-invalid", options.skip_invalid, "Import the valid records and list the others");
-    import->add_option("-j,--jobs", options.jobs, "Hashing threads (default: one per CPU)");
-    check->add_option("--conf", options.conf,
-                      "The mosquitto.conf that should use PWFILE (also gives the broker's user)");
-    CLI::App* broker = app.add_subcommand("broker", "Work with the running broker");
+    import->add_option("-j,--jobs", options.jobs, "Hashing threads (default: one per CPU)")->option_text("N");
+    check->add_option("--conf", options.conf, "The mosquitto.conf that should name PWFILE (and its broker's user)")
+        ->option_text("CONF");
+    CLI::App* broker =
+        app.add_subcommand("broker", "Point mosquitto.conf at a password file, or reload the running broker");
     broker->require_subcommand(1);
     broker->fallthrough();  // global options after `broker reload` reach the top level
     CLI::App* reload = broker->add_subcommand("reload", "Check the password files, then make the broker re-read them");
     reload->fallthrough();
-    reload->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)");
-    reload->add_option("--pid", options.pid, "The broker's process (default: CONF's pid_file, then systemd)");
+    reload->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)")
+        ->option_text("CONF");
+    reload->add_option("--pid", options.pid, "The broker's process (default: CONF's pid_file, then systemd)")
+        ->option_text("PID");
     CLI::App* enable = broker->add_subcommand("enable", "Make mosquitto.conf check clients against PWFILE");
     enable->fallthrough();
-    enable->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)");
-    enable->add_option("--pwfile", options.pwfile, "The password file the broker should use")->required();
+    enable->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)")
+        ->option_text("CONF");
+    enable->add_option("--pwfile", options.pwfile, "The password file the broker should use")
+        ->option_text("PWFILE")
+        ->required();
     enable->add_flag("--no-anonymous", options.no_anonymous, "Also make sure allow_anonymous false applies");
     enable->add_flag("--replace", options.replace, "Repoint a password_file that names another file");
-    enable->add_option("--listener", options.listeners, "With per_listener_settings: only this port (repeatable)");
+    enable->add_option("--listener", options.listeners, "With per_listener_settings: only this port (repeatable)")
+        ->option_text("PORT");
     enable->add_flag("--fix-permissions", options.fix_permissions,
                      "Give PWFILE to the broker's user if it cannot read it");
     std::string reload_conf;
@@ -169,14 +195,17 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     for (CLI::App* command : {set, remove, import, upgrade}) {
         // A flag, so `--reload PWFILE` never swallows the file name; CONF needs '='.
         reload_flags.push_back(command->add_flag("--reload{/etc/mosquitto/mosquitto.conf}", reload_conf,
-                                                 "After a change, reload the broker (--reload=CONF)"));
+                                                 "Then reload the broker (CONF: /etc/mosquitto/mosquitto.conf)"));
+        reload_flags.back()->option_text("[=CONF]");
     }
+
+    describe_for_help(app);
 
     std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
     try {
         app.parse(args);
     } catch (const CLI::CallForHelp&) {
-        parsed.help = help_text(app);
+        parsed.help = app.help();
     } catch (const CLI::CallForVersion& version) {
         parsed.help = version.what();
     } catch (const CLI::ParseError& error) {
