@@ -10,6 +10,7 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -124,15 +125,18 @@ class TempDir:
 class Terminal:
     """A program (mqpasswd by default) on the slave side of a pty that is its controlling terminal."""
 
-    def __init__(self, args, program=None, cwd=None):
+    def __init__(self, args, program=None, cwd=None, env=None, columns=None):
         self.master, self.slave = os.openpty()
+        if columns:
+            fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
 
         def make_controlling():
             os.setsid()
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
         self.process = subprocess.Popen([program or MQPASSWD] + args, stdin=self.slave, stdout=self.slave,
-                                        stderr=self.slave, cwd=cwd, preexec_fn=make_controlling, close_fds=True)
+                                        stderr=self.slave, cwd=cwd, preexec_fn=make_controlling, close_fds=True,
+                                        env=dict(os.environ, **env) if env else None)
         self.seen = b""
 
     def read_until(self, text, timeout=10, count=1):

@@ -1,4 +1,4 @@
-"""cmake --install: the binary and man page always; the mosquitto_passwd alias only when asked.
+"""cmake --install: binary, man page, completions and docs always; the mosquitto_passwd alias only when asked.
 
 Usage: MQPASSWD_BUILD_DIR=BUILD test_install.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
@@ -8,6 +8,7 @@ import subprocess
 from harness import TempDir, case, check, check_equal, run_cases
 
 BUILD = os.environ.get("MQPASSWD_BUILD_DIR", "")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def install(prefix, *extra):
@@ -23,6 +24,33 @@ def the_default_install_never_shadows_debians_mosquitto_passwd():
         check(os.access(prefix.file("bin/mqpasswd"), os.X_OK), "bin/mqpasswd")
         check(os.path.isfile(prefix.file("share/man/man1/mqpasswd.1")), "the man page")
         check(not os.path.lexists(prefix.file("bin/mosquitto_passwd")), "an alias nobody asked for")
+
+
+@case
+def completions_and_docs_go_where_bash_completion_and_zsh_look():
+    with TempDir() as prefix:
+        install(prefix.path)
+        for path, source in (("share/bash-completion/completions/mqpasswd", "completions/mqpasswd.bash"),
+                             ("share/zsh/site-functions/_mqpasswd", "completions/_mqpasswd"),
+                             ("share/doc/mqpasswd/copyright", "LICENSE"),
+                             ("share/doc/mqpasswd/README.md", "README.md"),
+                             ("share/doc/mqpasswd/SECURITY.md", "SECURITY.md")):
+            with open(prefix.file(path), "rb") as installed, open(os.path.join(ROOT, source), "rb") as original:
+                check(installed.read() == original.read(), f"{path} is {source}")
+        # bash-completion finds it by the command's name under any prefix in XDG_DATA_DIRS.
+        loaded = subprocess.run(["bash", "--norc", "-c", "source /usr/share/bash-completion/bash_completion; "
+                                 "__load_completion mqpasswd && complete -p mqpasswd"], capture_output=True,
+                                text=True, env=dict(os.environ, XDG_DATA_DIRS=prefix.file("share")))
+        check_equal(loaded.stdout.strip(), "complete -F _mqpasswd mqpasswd", loaded.stderr)
+    # Under /usr (a package's prefix), zsh's completion goes to Debian's vendor directory: Debian's zsh
+    # does not search /usr/share/zsh/site-functions.
+    with TempDir() as destdir:
+        completed = subprocess.run(["cmake", "--install", BUILD, "--prefix", "/usr"], capture_output=True, text=True,
+                                   env=dict(os.environ, DESTDIR=destdir.path))
+        check_equal(completed.returncode, 0, completed.stderr)
+        check(os.path.isfile(destdir.file("usr/share/zsh/vendor-completions/_mqpasswd")), "vendor-completions")
+        check(not os.path.exists(destdir.file("usr/share/zsh/site-functions")), "site-functions under /usr")
+        check(os.path.isfile(destdir.file("usr/share/bash-completion/completions/mqpasswd")), "bash, under /usr")
 
 
 @case

@@ -1,0 +1,141 @@
+# bash completion for mqpasswd(1): commands, options, option values, files, and the usernames of
+# the password file already on the command line. Installed as
+# share/bash-completion/completions/mqpasswd, where bash-completion loads it on first use.
+
+# The names in a password file: what comes before the first ':' on each line that is not a
+# comment, starting with the prefix being completed. A file this user cannot read gives none.
+_mqpasswd_users() {
+    local file=$1 prefix=$2
+    [[ $file == "~/"* ]] && file=$HOME/${file#"~/"}
+    [[ -f $file && -r $file ]] || return 0
+    MQPASSWD_PREFIX=$prefix command awk -F: '
+        BEGIN { prefix = ENVIRON["MQPASSWD_PREFIX"] }
+        /^[ \t]*#/ || NF < 2 { next }
+        index($1, prefix) == 1 && !seen[$1]++ { print $1 }' <"$file" 2>/dev/null
+}
+
+_mqpasswd_add_users() {
+    local name
+    while IFS= read -r name; do
+        COMPREPLY+=("$(printf '%q' "$name")")
+    done < <(_mqpasswd_users "$1" "$2")
+}
+
+_mqpasswd_compat() {
+    local cur=$1 i word hash_next=0
+    local -a positional=()
+    for ((i = 2; i < cword; i++)); do
+        word=${words[i]}
+        if ((hash_next)); then
+            hash_next=0
+        elif [[ ${#positional[@]} -eq 0 && ($word == -H || $word == -I) ]]; then
+            hash_next=1
+        elif [[ ${#positional[@]} -gt 0 || $word != -* ]]; then
+            positional+=("$word")
+        fi
+    done
+    case $prev in
+        -H) COMPREPLY=($(compgen -W 'argon2id sha512-pbkdf2 sha512' -- "$cur")) && return ;;
+        -I) return ;;
+    esac
+    if [[ ${#positional[@]} -eq 0 && $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '-b -c -D -H -I -U' -- "$cur"))
+    elif [[ ${#positional[@]} -eq 0 ]]; then
+        _filedir
+    elif [[ ${#positional[@]} -eq 1 ]]; then
+        _mqpasswd_add_users "${positional[0]}" "$cur"
+    fi
+}
+
+_mqpasswd() {
+    local cur prev words cword split
+    _init_completion -s || return
+
+    local global='-h --help --version --json -q --quiet --dry-run --create --force --hash --iterations
+                  --broker-version --owner --group'
+    local password='-b --batch --stdin --password-fd --password-env --password-file'
+
+    case $prev in
+        --hash) COMPREPLY=($(compgen -W 'sha512-pbkdf2 sha512 argon2id' -- "$cur")) && return ;;
+        --broker-version) COMPREPLY=($(compgen -W '2.0 2.1 auto' -- "$cur")) && return ;;
+        --format) COMPREPLY=($(compgen -W 'lines csv jsonl' -- "$cur")) && return ;;
+        --owner) COMPREPLY=($(compgen -u -- "$cur")) && return ;;
+        --group) COMPREPLY=($(compgen -g -- "$cur")) && return ;;
+        --password-env) COMPREPLY=($(compgen -e -- "$cur")) && return ;;
+        --pid) COMPREPLY=($(compgen -W "$(command pgrep -x mosquitto 2>/dev/null)" -- "$cur")) && return ;;
+        --password-file | --conf | --pwfile) _filedir && return ;;
+        --iterations | --password-fd | -j | --jobs | --listener) return ;;
+        --reload | --generate) $split && { [[ $prev == --reload ]] && _filedir; return; } ;;
+    esac
+    $split && return
+
+    # The command, the broker action, and the positional arguments typed so far.
+    local i word command='' action=''
+    local -a positional=()
+    for ((i = 1; i < cword; i++)); do
+        word=${words[i]}
+        case $word in
+            --hash | --iterations | --broker-version | --owner | --group | --password-fd | --password-env | \
+                --password-file | --format | -j | --jobs | --conf | --pid | --pwfile | --listener)
+                ((i++)) ;;
+            -*) ;;
+            *)
+                if [[ -z $command ]]; then
+                    command=$word
+                    [[ $command == compat ]] && break
+                elif [[ $command == broker && -z $action ]]; then
+                    action=$word
+                else
+                    positional+=("$word")
+                fi
+                ;;
+        esac
+    done
+
+    local options=''
+    case $command in
+        '') options='' ;;
+        compat) _mqpasswd_compat "$cur" && return ;;
+        set | add) options="$password --generate --reload" ;;
+        verify) options=$password ;;
+        delete) options='--missing-ok --reload' ;;
+        list) options='' ;;
+        upgrade) options='--reload' ;;
+        import) options='--format --prune --skip-invalid -j --jobs --reload' ;;
+        check) options='--conf' ;;
+        broker)
+            case $action in
+                enable) options='--conf --pwfile --no-anonymous --replace --listener --fix-permissions' ;;
+                reload) options='--conf --pid' ;;
+            esac
+            ;;
+        *) return ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$global $options" -- "$cur"))
+        return
+    fi
+    case $command in
+        '')
+            COMPREPLY=($(compgen -W 'set add delete verify list upgrade import check broker compat' -- "$cur"))
+            ;;
+        broker)
+            [[ -z $action ]] && COMPREPLY=($(compgen -W 'enable reload' -- "$cur"))
+            ;;
+        set | add | verify | delete)
+            if ((${#positional[@]} == 0)); then
+                _filedir
+            elif [[ $command == delete || ${#positional[@]} -eq 1 ]]; then
+                _mqpasswd_add_users "${positional[0]}" "$cur"
+            fi
+            ;;
+        list | upgrade | check)
+            ((${#positional[@]} == 0)) && _filedir
+            ;;
+        import)
+            ((${#positional[@]} < 2)) && _filedir
+            ;;
+    esac
+} &&
+    complete -F _mqpasswd mqpasswd

@@ -1,0 +1,191 @@
+"""Shell completion: bash (through bash-completion, as Debian loads it) and zsh (compinit, in a pty).
+
+Each offers the commands and, for every command, exactly the options its --help lists; option
+values; and the usernames of the password file already typed.
+
+Usage: test_completion.py PATH/TO/mqpasswd [CASE-SUBSTRING]
+"""
+import os
+import re
+import shlex
+import subprocess
+import time
+
+import cli_surface
+from harness import AS_NOBODY, MQPASSWD, TempDir, Terminal, case, check, check_equal, run_cases
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BASH_COMPLETION = os.path.join(ROOT, "completions", "mqpasswd.bash")
+ZSH_COMPLETION_DIR = os.path.join(ROOT, "completions")
+BASH_COMPLETION_LIBRARY = "/usr/share/bash-completion/bash_completion"
+USERS = "alice:$7$101$c2FsdA==$aGFzaA==\nbob:plain\n# carol:commented-out\nal ice:x\nalbert:y\n"
+COMMANDS = ["set", "add", "delete", "verify", "list", "upgrade", "import", "check", "broker", "compat"]
+
+
+def bash_words(line):
+    """COMP_WORDS as bash makes them: split at blanks, and '=' (a COMP_WORDBREAKS character) alone."""
+    words = []
+    for word in line.split(" "):
+        parts = word.split("=")
+        for index, part in enumerate(parts):
+            if index:
+                words.append("=")
+            if part or index == len(parts) - 1:
+                words.append(part)
+    return words
+
+
+def bash_complete(line, cwd, as_nobody=False, script=BASH_COMPLETION):
+    """What TAB at the end of `line` offers in bash with bash-completion loaded."""
+    words = bash_words(line)
+    program = f"""
+        source {shlex.quote(BASH_COMPLETION_LIBRARY)}
+        source {shlex.quote(script)}
+        COMP_WORDS=({' '.join(shlex.quote(word) for word in words)})
+        COMP_CWORD={len(words) - 1}
+        COMP_LINE={shlex.quote(line)}
+        COMP_POINT=${{#COMP_LINE}}
+        COMPREPLY=()
+        _mqpasswd mqpasswd "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+        printf '%s\\n' "${{COMPREPLY[@]}}"
+    """
+    completed = subprocess.run((AS_NOBODY if as_nobody else []) + ["bash", "--norc", "-c", program], cwd=cwd,
+                               capture_output=True, text=True, timeout=30)
+    check_equal((completed.returncode, completed.stderr), (0, ""), f"bash completing {line!r}")
+    return sorted(word for word in completed.stdout.split("\n") if word)
+
+
+def expected_options(path):
+    return sorted(cli_surface.options(()) | cli_surface.options(path))
+
+
+class Zsh:
+    """An interactive zsh with compinit and our completion in $fpath, on a wide pty."""
+
+    PROMPT = "ZSH-READY> "
+
+    def __init__(self, directory):
+        home = directory.file("home")
+        os.makedirs(home, exist_ok=True)
+        with open(os.path.join(home, ".zshrc"), "w", encoding="utf-8") as zshrc:
+            zshrc.write(f"fpath=({shlex.quote(ZSH_COMPLETION_DIR)} $fpath)\n"
+                        f"autoload -Uz compinit && compinit -u -d {shlex.quote(home)}/.zcompdump\n"
+                        "LISTMAX=0\n"          # list everything, never ask first
+                        f"PS1='{self.PROMPT}'\n")
+        env = {"HOME": home, "ZDOTDIR": home, "TERM": "xterm",
+               "PATH": os.path.dirname(os.path.abspath(MQPASSWD)) + ":" + os.environ["PATH"]}
+        self.terminal = Terminal(["-i"], program="zsh", cwd=directory.path, env=env, columns=250)
+        self.terminal.read_until(self.PROMPT, timeout=20)
+
+    def complete(self, line):
+        """The screen after typing `line` and TAB, escape sequences removed; the line is then dropped."""
+        prompts = self.terminal.seen.count(self.PROMPT.encode())
+        start = len(self.terminal.seen)
+        self.terminal.type(line + "\t")
+        self._settle()
+        screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\r", "", self.terminal.seen[start:].decode(errors="replace"))
+        self.terminal.type("\x03")  # Ctrl-C: a fresh prompt, the line discarded
+        self.terminal.read_until(self.PROMPT, count=prompts + 1)
+        return screen
+
+    def _settle(self, quiet=0.4, limit=10):
+        """Reads until nothing new arrives for `quiet` seconds (completion has no end marker)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            before = len(self.terminal.seen)
+            try:
+                self.terminal.read_until("\0never\0", timeout=quiet)
+            except AssertionError:
+                pass
+            if len(self.terminal.seen) == before and before:
+                return
+
+    def close(self):
+        self.terminal.process.kill()
+        self.terminal.process.wait()
+        self.terminal.close()
+
+
+def listed_options(screen):
+    """The option names in a zsh listing (the lines after the echoed command line)."""
+    listing = screen.split("\n", 1)[1] if "\n" in screen else ""
+    return sorted(set(re.findall(r"(?:^|\s)(--?[A-Za-z][A-Za-z0-9-]*)", listing)))
+
+
+@case
+def bash_offers_every_command_and_then_exactly_the_options_of_each():
+    with TempDir() as directory:
+        check_equal(bash_complete("mqpasswd ", directory.path), sorted(COMMANDS), "commands")
+        check_equal(sorted(cli_surface.subcommands() + ["compat"]), sorted(COMMANDS), "the commands --help lists")
+        check_equal(bash_complete("mqpasswd -", directory.path), sorted(cli_surface.options()), "global options")
+        for path in cli_surface.command_paths():
+            line = " ".join(("mqpasswd", *path, "-"))
+            check_equal(bash_complete(line, directory.path), expected_options(path), line)
+        check_equal(bash_complete("mqpasswd broker ", directory.path), ["enable", "reload"], "broker actions")
+
+
+@case
+def bash_completes_the_usernames_of_the_password_file_on_the_line():
+    with TempDir() as directory:
+        directory.write("passwd", USERS, mode=0o644)
+        check_equal(bash_complete("mqpasswd delete passwd ", directory.path),
+                    ["al\\ ice", "albert", "alice", "bob"], "delete: every user, none commented out")
+        check_equal(bash_complete("mqpasswd set --json passwd al", directory.path), ["al\\ ice", "albert", "alice"],
+                    "set: users by prefix, after a global option")
+        check_equal(bash_complete("mqpasswd verify passwd alice ", directory.path), [], "verify: nothing for PASSWORD")
+        check_equal(bash_complete("mqpasswd compat -b passwd b", directory.path), ["bob"], "compat: users")
+        check_equal(bash_complete("mqpasswd delete absent ", directory.path), [], "no such file: nothing")
+        os.chmod(directory.file("passwd"), 0o600)
+        check_equal(bash_complete("mqpasswd delete passwd ", directory.path, as_nobody=True), [],
+                    "a file the user cannot read: nothing, and no error on the terminal")
+
+
+@case
+def bash_completes_option_values_and_files():
+    with TempDir() as directory:
+        directory.write("passwd", USERS)
+        directory.write("users.csv", "username,password\n")
+        check_equal(bash_complete("mqpasswd set --hash ", directory.path), ["argon2id", "sha512", "sha512-pbkdf2"])
+        check_equal(bash_complete("mqpasswd --broker-version ", directory.path), ["2.0", "2.1", "auto"])
+        check_equal(bash_complete("mqpasswd import --format ", directory.path), ["csv", "jsonl", "lines"])
+        check_equal(bash_complete("mqpasswd import passwd u", directory.path), ["users.csv"], "SOURCE is a file")
+        check_equal(bash_complete("mqpasswd set p", directory.path), ["passwd"], "PWFILE is a file")
+        check_equal(bash_complete("mqpasswd set --reload=u", directory.path), ["users.csv"], "--reload=CONF")
+        check_equal(bash_complete("mqpasswd compat -H ", directory.path), ["argon2id", "sha512", "sha512-pbkdf2"])
+        check_equal(bash_complete("mqpasswd compat -", directory.path), ["-D", "-H", "-I", "-U", "-b", "-c"])
+
+
+@case
+def zsh_offers_every_command_and_then_exactly_the_options_of_each():
+    with TempDir() as directory:
+        zsh = Zsh(directory)
+        try:
+            screen = zsh.complete("mqpasswd ")
+            listed = re.findall(r"^(\w+) +-- ", screen, re.MULTILINE)
+            check_equal(sorted(listed), sorted(COMMANDS), f"commands: {screen!r}")
+            for path in cli_surface.command_paths():
+                screen = zsh.complete(" ".join(("mqpasswd", *path, "-")))
+                check_equal(listed_options(screen), expected_options(path), f"{path}: {screen!r}")
+        finally:
+            zsh.close()
+
+
+@case
+def zsh_completes_usernames_and_option_values():
+    with TempDir() as directory:
+        directory.write("passwd", USERS, mode=0o644)
+        zsh = Zsh(directory)
+        try:
+            screen = zsh.complete("mqpasswd delete passwd ")
+            for user in ("alice", "bob", "albert", "al\\ ice"):
+                check(user in screen, f"{user} offered: {screen!r}")
+            check("carol" not in screen and "$7$" not in screen, f"comment or hash offered: {screen!r}")
+            check("mqpasswd verify passwd bob " in zsh.complete("mqpasswd verify passwd bo"), "a unique user")
+            check("mqpasswd compat -b passwd bob " in zsh.complete("mqpasswd compat -b passwd bo"), "compat user")
+            check("--hash sha512-pbkdf2 " in zsh.complete("mqpasswd set --hash sha512-"), "a --hash value")
+            check("--format jsonl " in zsh.complete("mqpasswd import --format js"), "a --format value")
+        finally:
+            zsh.close()
+
+
+run_cases()

@@ -1,0 +1,185 @@
+"""The .deb: built by CPack, declares what it needs, installs with dpkg into a clean tree, works there.
+
+The clean tree is a dpkg root of its own (`dpkg --root`): its database holds only the packages the
+.deb declares it depends on, copied from this Debian 12 system, so dpkg checks the declaration
+itself; a second root with an empty database must refuse to configure the package.
+
+Usage: MQPASSWD_BUILD_DIR=BUILD test_package.py PATH/TO/mqpasswd [CASE-SUBSTRING]
+"""
+import atexit
+import os
+import re
+import subprocess
+
+from harness import TempDir, case, check, check_equal, run, run_cases
+
+BUILD = os.environ.get("MQPASSWD_BUILD_DIR", "")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FORCE_NOT_ROOT = [] if os.geteuid() == 0 else ["--force-not-root"]
+_package = {}
+
+
+def command(args, **kwargs):
+    completed = subprocess.run(args, capture_output=True, text=True, timeout=300, **kwargs)
+    check_equal(completed.returncode, 0, f"{' '.join(args)}: {completed.stderr}")
+    return completed.stdout
+
+
+def package():
+    """Builds the .deb once per run, in a directory that lives as long as the run."""
+    if not _package:
+        directory = TempDir()
+        command(["cpack", "-G", "DEB", "-B", directory.path, "--config", os.path.join(BUILD, "CPackConfig.cmake")])
+        debs = [name for name in os.listdir(directory.path) if name.endswith(".deb")]
+        check_equal(len(debs), 1, f"packages built: {debs}")
+        atexit.register(directory.__exit__, None, None, None)
+        _package["path"] = os.path.join(directory.path, debs[0])
+    return _package["path"]
+
+
+def field(name):
+    return command(["dpkg-deb", "--field", package(), name]).strip()
+
+
+def dependencies():
+    """{'libc6': '2.36', ...}: each Depends entry's package and minimum version."""
+    declared = {}
+    for entry in field("Depends").split(","):
+        match = re.fullmatch(r"\s*([a-z0-9.+-]+)(?:\s*\(>=\s*([^)]+)\))?\s*", entry)
+        check(match is not None, f"a Depends entry this test does not understand: {entry!r}")
+        declared[match.group(1)] = match.group(2)
+    return declared
+
+
+def owning_package(path):
+    """The package that ships `path`, under either name Debian 12's merged /usr gives it."""
+    real = os.path.realpath(path)
+    for candidate in dict.fromkeys([path, real, real.removeprefix("/usr"), "/usr" + path]):
+        found = subprocess.run(["dpkg-query", "--search", candidate], capture_output=True, text=True)
+        if found.returncode == 0:
+            return found.stdout.split(":")[0]
+    raise AssertionError(f"no package ships {path}")
+
+
+def dpkg_root(directory, status=""):
+    """A directory tree with an empty dpkg database (or the given status file) and nothing else."""
+    admin = os.path.join(directory.path, "var", "lib", "dpkg")
+    for sub in ("info", "updates", "triggers"):
+        os.makedirs(os.path.join(admin, sub))
+    for name, content in (("status", status), ("available", "")):
+        with open(os.path.join(admin, name), "w", encoding="utf-8") as database:
+            database.write(content)
+    return directory.path
+
+
+def dpkg(root, *args):
+    return subprocess.run(["dpkg", "--root", root, *FORCE_NOT_ROOT, *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def installed_root(directory):
+    """A clean tree holding the dependencies' status records and the package, installed by dpkg."""
+    records = command(["dpkg-query", "--status", *dependencies()])
+    root = dpkg_root(directory, records)
+    installed = dpkg(root, "--install", package())
+    check_equal(installed.returncode, 0, f"dpkg --install: {installed.stdout}{installed.stderr}")
+    return root
+
+
+@case
+def the_control_file_names_the_package_version_and_architecture():
+    with open(os.path.join(ROOT, "CMakeLists.txt"), encoding="utf-8") as cmake:
+        version = re.search(r"project\(mqpasswd VERSION (\S+)", cmake.read()).group(1)
+    check_equal(field("Package"), "mqpasswd")
+    check_equal(field("Version"), f"{version}-1")
+    check_equal(field("Architecture"), command(["dpkg", "--print-architecture"]).strip())
+    check(field("Maintainer") and field("Description").startswith("manage Mosquitto"), "Maintainer, Description")
+    check("mosquitto_passwd" not in command(["dpkg-deb", "--contents", package()]),
+          "the alias would collide with the mosquitto package's own file")
+
+
+@case
+def depends_names_the_package_of_every_shared_library_the_binary_loads():
+    declared = dependencies()
+    with TempDir() as tree:
+        command(["dpkg-deb", "--extract", package(), tree.path])
+        binary = tree.file("usr/bin/mqpasswd")
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", command(["readelf", "-d", binary]))
+        check(needed, "no NEEDED entries found")
+        loaded = command(["ldd", binary])
+        resolved = dict(re.findall(r"^\s*(\S+) => (\S+)", loaded, re.MULTILINE))
+        # The dynamic loader is listed by its path alone: "/lib64/ld-linux-x86-64.so.2 (0x...)".
+        resolved.update({os.path.basename(path): path for path in re.findall(r"^\s*(/\S+) \(", loaded, re.MULTILINE)})
+        for library in needed:
+            check(library in resolved, f"{library} does not resolve: {resolved}")
+            owner_package = owning_package(resolved[library])
+            check(owner_package in declared, f"{library} comes from {owner_package}, not in Depends {declared}")
+    check_equal(sorted(declared), ["libargon2-1", "libc6", "libssl3"], "Depends")
+
+
+@case
+def every_dependency_is_a_debian_12_package_at_the_version_asked():
+    check_equal(command(["sh", "-c", ". /etc/os-release && echo $VERSION_CODENAME"]).strip(), "bookworm",
+                "this check means something on Debian 12 only")
+    for name, minimum in dependencies().items():
+        policy = command(["apt-cache", "policy", name])
+        candidate = re.search(r"Candidate: (\S+)", policy)
+        check(candidate and candidate.group(1) != "(none)", f"{name}: no candidate: {policy}")
+        if minimum:
+            compare = subprocess.run(["dpkg", "--compare-versions", candidate.group(1), "ge", minimum])
+            check_equal(compare.returncode, 0, f"{name} {candidate.group(1)} >= {minimum}")
+
+
+@case
+def dpkg_refuses_to_configure_it_where_the_dependencies_are_missing():
+    with TempDir() as directory:
+        result = dpkg(dpkg_root(directory), "--install", package())
+        check(result.returncode != 0, "configured without its dependencies")
+        for name in dependencies():
+            check(f"depends on {name}" in result.stderr, f"{name} not named: {result.stderr}")
+
+
+@case
+def installed_with_dpkg_into_a_clean_tree_it_works_from_there():
+    with TempDir() as directory, TempDir() as work:
+        root = installed_root(directory)
+        check("install ok installed" in dpkg(root, "--status", "mqpasswd").stdout, "dpkg's record")
+        files = dpkg(root, "--listfiles", "mqpasswd").stdout.split()
+        for path in ("/usr/bin/mqpasswd", "/usr/share/man/man1/mqpasswd.1",
+                     "/usr/share/bash-completion/completions/mqpasswd", "/usr/share/zsh/vendor-completions/_mqpasswd",
+                     "/usr/share/doc/mqpasswd/copyright"):
+            check(path in files, f"{path} in the package")
+            check(os.path.isfile(root + path), f"{path} installed")
+        mqpasswd = root + "/usr/bin/mqpasswd"
+        check(run(["--version"], program=mqpasswd).out.startswith("mqpasswd "), "--version")
+        pwfile = work.file("passwd")
+        check_equal(run(["set", "--create", "-q", pwfile, "alice", "--stdin"], stdin="pw\n", program=mqpasswd).code, 0)
+        check_equal(run(["verify", pwfile, "alice", "--stdin"], stdin="pw\n", program=mqpasswd).code, 0)
+        check_equal(run(["verify", pwfile, "alice", "--stdin"], stdin="no\n", program=mqpasswd).code, 3)
+        check(run(["list", pwfile], program=mqpasswd).out.startswith("alice "), "list")
+        # Debian's real tool reads what the packaged binary wrote.
+        check_equal(run(["-b", pwfile, "bob", "pw2"], program="mosquitto_passwd").code, 0)
+        check_equal(run(["verify", pwfile, "bob", "--stdin"], stdin="pw2\n", program=mqpasswd).code, 0)
+        manual = re.sub(".\b", "", command(["mandoc", "-Tascii", root + "/usr/share/man/man1/mqpasswd.1"]))
+        check("MOSQUITTO_PASSWD COMPATIBILITY" in manual, "the man page renders")
+        loaded = command(["bash", "--norc", "-c", "source /usr/share/bash-completion/bash_completion; "
+                          "__load_completion mqpasswd && complete -p mqpasswd"],
+                         env=dict(os.environ, XDG_DATA_DIRS=root + "/usr/share"))
+        check_equal(loaded.strip(), "complete -F _mqpasswd mqpasswd", "bash-completion loads it by name")
+        zsh_path = command(["zsh", "-fc", "print -l $fpath"]).split()
+        check("/usr/share/zsh/vendor-completions" in zsh_path, f"Debian's zsh searches there: {zsh_path}")
+
+
+@case
+def dpkg_removes_every_file_it_installed():
+    with TempDir() as directory:
+        root = installed_root(directory)
+        files = [path for path in dpkg(root, "--listfiles", "mqpasswd").stdout.split()
+                 if os.path.isfile(root + path)]
+        check(files, "nothing installed")
+        removed = dpkg(root, "--purge", "mqpasswd")
+        check_equal(removed.returncode, 0, removed.stderr)
+        check_equal([path for path in files if os.path.lexists(root + path)], [], "left behind")
+
+
+run_cases()
