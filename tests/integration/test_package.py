@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 
-from harness import TempDir, case, check, check_equal, run, run_cases
+from harness import Broker, TempDir, case, check, check_equal, run, run_cases
 
 BUILD = os.environ.get("MQPASSWD_BUILD_DIR", "")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -157,9 +157,13 @@ def installed_with_dpkg_into_a_clean_tree_it_works_from_there():
         check_equal(run(["verify", pwfile, "alice", "--stdin"], stdin="pw\n", program=mqpasswd).code, 0)
         check_equal(run(["verify", pwfile, "alice", "--stdin"], stdin="no\n", program=mqpasswd).code, 3)
         check(run(["list", pwfile], program=mqpasswd).out.startswith("alice "), "list")
-        # Debian's real tool reads what the packaged binary wrote.
+        # Debian's real tool adds a user to the file the packaged binary wrote, and it reads that one.
         check_equal(run(["-b", pwfile, "bob", "pw2"], program="mosquitto_passwd").code, 0)
         check_equal(run(["verify", pwfile, "bob", "--stdin"], stdin="pw2\n", program=mqpasswd).code, 0)
+        # A real broker lets alice in with her password only (as root, the new file went to mosquitto).
+        with Broker(work.path, pwfile) as broker:
+            check_equal(broker.publish("alice", "pw")[0], 0, "alice with her password")
+            check(broker.publish("alice", "no")[0] != 0, "alice with a wrong password")
         manual = re.sub(".\b", "", command(["mandoc", "-Tascii", root + "/usr/share/man/man1/mqpasswd.1"]))
         check("MOSQUITTO_PASSWD COMPATIBILITY" in manual, "the man page renders")
         loaded = command(["bash", "--norc", "-c", "source /usr/share/bash-completion/bash_completion; "
