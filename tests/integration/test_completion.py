@@ -77,28 +77,32 @@ class Zsh:
         self.terminal = Terminal(["-i"], program="zsh", cwd=directory.path, env=env, columns=250)
         self.terminal.read_until(self.PROMPT, timeout=20)
 
-    def complete(self, line):
-        """The screen after typing `line` and TAB, escape sequences removed; the line is then dropped."""
+    def complete(self, line, expected):
+        """The screen after typing `line` and TAB, escape sequences removed; the line is then dropped.
+
+        Completion has no end marker, so this reads until every string in `expected` is on the screen
+        (or 20 s pass), then a little longer for anything unexpected that follows.
+        """
         prompts = self.terminal.seen.count(self.PROMPT.encode())
         start = len(self.terminal.seen)
         self.terminal.type(line + "\t")
-        self._settle()
-        screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\r", "", self.terminal.seen[start:].decode(errors="replace"))
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not all(text in self._screen(start) for text in expected):
+            self._read(0.1)
+        self._read(0.5)
+        screen = self._screen(start)
         self.terminal.type("\x03")  # Ctrl-C: a fresh prompt, the line discarded
         self.terminal.read_until(self.PROMPT, count=prompts + 1)
         return screen
 
-    def _settle(self, quiet=0.4, limit=10):
-        """Reads until nothing new arrives for `quiet` seconds (completion has no end marker)."""
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            before = len(self.terminal.seen)
-            try:
-                self.terminal.read_until("\0never\0", timeout=quiet)
-            except AssertionError:
-                pass
-            if len(self.terminal.seen) == before and before:
-                return
+    def _screen(self, start):
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\r", "", self.terminal.seen[start:].decode(errors="replace"))
+
+    def _read(self, seconds):
+        try:
+            self.terminal.read_until("\0never\0", timeout=seconds)
+        except AssertionError:
+            pass  # the time is up: what arrived is in self.terminal.seen
 
     def close(self):
         self.terminal.process.kill()
@@ -160,11 +164,11 @@ def zsh_offers_every_command_and_then_exactly_the_options_of_each():
     with TempDir() as directory:
         zsh = Zsh(directory)
         try:
-            screen = zsh.complete("mqpasswd ")
+            screen = zsh.complete("mqpasswd ", [f"\n{command} " for command in COMMANDS])
             listed = re.findall(r"^(\w+) +-- ", screen, re.MULTILINE)
             check_equal(sorted(listed), sorted(COMMANDS), f"commands: {screen!r}")
             for path in cli_surface.command_paths():
-                screen = zsh.complete(" ".join(("mqpasswd", *path, "-")))
+                screen = zsh.complete(" ".join(("mqpasswd", *path, "-")), expected_options(path))
                 check_equal(listed_options(screen), expected_options(path), f"{path}: {screen!r}")
         finally:
             zsh.close()
@@ -176,14 +180,16 @@ def zsh_completes_usernames_and_option_values():
         directory.write("passwd", USERS, mode=0o644)
         zsh = Zsh(directory)
         try:
-            screen = zsh.complete("mqpasswd delete passwd ")
-            for user in ("alice", "bob", "albert", "al\\ ice"):
+            users = ["alice", "bob", "albert", "al\\ ice"]
+            screen = zsh.complete("mqpasswd delete passwd ", users)
+            for user in users:
                 check(user in screen, f"{user} offered: {screen!r}")
             check("carol" not in screen and "$7$" not in screen, f"comment or hash offered: {screen!r}")
-            check("mqpasswd verify passwd bob " in zsh.complete("mqpasswd verify passwd bo"), "a unique user")
-            check("mqpasswd compat -b passwd bob " in zsh.complete("mqpasswd compat -b passwd bo"), "compat user")
-            check("--hash sha512-pbkdf2 " in zsh.complete("mqpasswd set --hash sha512-"), "a --hash value")
-            check("--format jsonl " in zsh.complete("mqpasswd import --format js"), "a --format value")
+            for line, completed in (("mqpasswd verify passwd bo", "mqpasswd verify passwd bob "),
+                                    ("mqpasswd compat -b passwd bo", "mqpasswd compat -b passwd bob "),
+                                    ("mqpasswd set --hash sha512-", "--hash sha512-pbkdf2 "),
+                                    ("mqpasswd import --format js", "--format jsonl ")):
+                check(completed in zsh.complete(line, [completed]), f"{line!r} becomes {completed!r}")
         finally:
             zsh.close()
 
