@@ -2,7 +2,9 @@
 
 The clean tree is a dpkg root of its own (`dpkg --root`): its database holds only the packages the
 .deb declares it depends on, copied from this Debian 12 system, so dpkg checks the declaration
-itself; a second root with an empty database must refuse to configure the package.
+itself; a second root with an empty database must refuse to configure the package. Last, apt
+installs it on a minimal Debian 12 that debootstrap builds from the archive (root only), fetching
+the dependencies a fresh system lacks.
 
 Usage: MQPASSWD_BUILD_DIR=BUILD test_package.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
@@ -184,6 +186,41 @@ def dpkg_removes_every_file_it_installed():
         removed = dpkg(root, "--purge", "mqpasswd")
         check_equal(removed.returncode, 0, removed.stderr)
         check_equal([path for path in files if os.path.lexists(root + path)], [], "left behind")
+
+
+def debian_mirror():
+    """The Debian archive this machine's apt uses (deb822 or one-line sources), for debootstrap."""
+    for path in ("/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list"):
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as sources:
+                found = re.search(r"^(?:URIs:\s*|deb\s+(?:\[[^\]]*\]\s+)?)(\S+/debian)/?\s", sources.read(),
+                                  re.MULTILINE)
+            if found:
+                return found.group(1)
+    return "http://deb.debian.org/debian"
+
+
+@case
+def apt_installs_it_on_a_fresh_debian_12_and_fetches_its_dependencies():
+    # A minimal Debian 12 built by debootstrap from the archive: no libssl3, no libargon2-1. apt must
+    # resolve the package's Depends from the archive, and the installed binary must work there.
+    check_equal(os.geteuid(), 0, "debootstrap and chroot need root (CI runs as root)")
+    with TempDir() as fresh:
+        command(["debootstrap", "--variant=minbase", "bookworm", fresh.path, debian_mirror()])
+        for library in ("libssl3", "libargon2-1"):
+            check(not os.path.exists(fresh.file(f"var/lib/dpkg/info/{library}:amd64.list")),
+                  f"{library} is already in the minimal system")
+        command(["cp", package(), fresh.file("tmp/mqpasswd.deb")])
+        installed = command(["chroot", fresh.path, "apt-get", "install", "-y", "-q", "/tmp/mqpasswd.deb"],
+                            env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+        for library in ("libssl3", "libargon2-1"):
+            check(f"Setting up {library}:" in installed, f"apt did not install {library}: {installed}")
+        smoke = ("printf 'pw\\n' | mqpasswd set --create -q /tmp/passwd alice --stdin && "
+                 "printf 'pw\\n' | mqpasswd verify -q /tmp/passwd alice --stdin && "
+                 "! printf 'no\\n' | mqpasswd verify -q /tmp/passwd alice --stdin && "
+                 "mqpasswd --version && test -f /usr/share/man/man1/mqpasswd.1")
+        output = command(["chroot", fresh.path, "sh", "-c", smoke])
+        check(output.startswith("mqpasswd "), output)
 
 
 run_cases()
