@@ -138,7 +138,8 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     CLI::App app{"Manage Mosquitto password files, safely.", "mqpasswd"};
     app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
     app.require_subcommand(1);
-    app.set_version_flag("--version", version_text(), "Print the version and the OpenSSL and libargon2 built with");
+    app.set_version_flag("--version", std::function<std::string()>(version_text),
+                         "Print the version and the OpenSSL and libargon2 built with");
     add_global_options(app, options);
 
     CLI::App* set = app.add_subcommand("set", "Add a user or change a user's password")->alias("add");

@@ -6,6 +6,7 @@ Each test file calls run_cases() at the end; it prints one line per case and a c
 import fcntl
 import os
 import pwd
+import re
 import select
 import shutil
 import signal
@@ -19,6 +20,7 @@ import time
 import traceback
 
 MQPASSWD = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "mqpasswd"
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _cases = []
 
 
@@ -290,3 +292,18 @@ class ReloadableBroker(Broker):
         while not os.path.exists(self.pid_file) and time.monotonic() < deadline:
             time.sleep(0.05)
         return self
+
+
+def project_version():
+    """The version CMakeLists.txt gives the project, e.g. '0.1.0'."""
+    with open(os.path.join(SOURCE_ROOT, "CMakeLists.txt"), encoding="utf-8") as cmake:
+        return re.search(r"project\(mqpasswd VERSION (\S+)", cmake.read()).group(1)
+
+
+def bash_completion_loaded(data_dir):
+    """`complete -p mqpasswd` after bash-completion loads mqpasswd's completion on demand, as it does
+    on a first TAB, with `data_dir` (a prefix's share/) in XDG_DATA_DIRS; '' when it finds none."""
+    completed = subprocess.run(["bash", "--norc", "-c", "source /usr/share/bash-completion/bash_completion; "
+                                "__load_completion mqpasswd && complete -p mqpasswd"], capture_output=True,
+                               text=True, env=dict(os.environ, XDG_DATA_DIRS=data_dir), timeout=30)
+    return completed.stdout.strip()

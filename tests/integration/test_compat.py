@@ -299,7 +299,7 @@ def the_terminal_prompt_matches_the_real_tool():
 
 @case
 def the_2_1_profile_writes_what_2_1_2_writes():
-    with TempDir() as directory:
+    with TempDir():
         result = run(["compat", "-c", "-b", "-", "alice", "secret"], env={"MQPASSWD_BROKER_VERSION": "2.1"})
         salt = result.out.split("$")[3]
         check_equal((result.code, result.out.split("$")[2], len(salt)), (0, "1000", 88), "$7$, 1000, 64-byte salt")

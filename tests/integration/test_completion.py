@@ -12,11 +12,10 @@ import subprocess
 import time
 
 import cli_surface
-from harness import AS_NOBODY, MQPASSWD, TempDir, Terminal, case, check, check_equal, run_cases
+from harness import AS_NOBODY, MQPASSWD, SOURCE_ROOT, TempDir, Terminal, case, check, check_equal, run_cases
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BASH_COMPLETION = os.path.join(ROOT, "completions", "mqpasswd.bash")
-ZSH_COMPLETION_DIR = os.path.join(ROOT, "completions")
+BASH_COMPLETION = os.path.join(SOURCE_ROOT, "completions", "mqpasswd.bash")
+ZSH_COMPLETION_DIR = os.path.join(SOURCE_ROOT, "completions")
 BASH_COMPLETION_LIBRARY = "/usr/share/bash-completion/bash_completion"
 USERS = "alice:$7$101$c2FsdA==$aGFzaA==\nbob:plain\n# carol:commented-out\nal ice:x\nalbert:y\n"
 COMMANDS = ["set", "add", "delete", "verify", "list", "upgrade", "import", "check", "broker", "compat"]

@@ -7,10 +7,9 @@ import re
 import subprocess
 
 import cli_surface
-from harness import TempDir, case, check, check_equal, new_password_file, run, run_cases
+from harness import SOURCE_ROOT, TempDir, case, check, check_equal, new_password_file, project_version, run, run_cases
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MAN_PAGE = os.path.join(ROOT, "man", "mqpasswd.1")
+MAN_PAGE = os.path.join(SOURCE_ROOT, "man", "mqpasswd.1")
 
 # One working invocation of each mosquitto_passwd option (FILE is replaced by a scratch file),
 # so an option the man page names for the compat front is known to be accepted there.
@@ -97,9 +96,7 @@ def version_names_mqpasswd_and_the_openssl_and_libargon2_it_was_built_with():
     result = run(["--version"])
     check_equal(result.code, 0, repr(result))
     lines = result.out.splitlines()
-    with open(os.path.join(ROOT, "CMakeLists.txt"), encoding="utf-8") as cmake:
-        version = re.search(r"project\(mqpasswd VERSION (\S+)", cmake.read()).group(1)
-    check_equal(lines[0], f"mqpasswd {version}", "first line")
+    check_equal(lines[0], f"mqpasswd {project_version()}", "first line")
     with open("/usr/include/openssl/opensslv.h", encoding="utf-8") as header:
         built_openssl = re.search(r'OPENSSL_FULL_VERSION_STR "([^"]+)"', header.read()).group(1)
     running_openssl = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "libssl3"], capture_output=True,
@@ -153,7 +150,7 @@ def the_man_page_describes_every_command():
 @case
 def every_environment_variable_the_program_reads_is_documented():
     read = set()
-    for directory, _, files in os.walk(os.path.join(ROOT, "src")):
+    for directory, _, files in os.walk(os.path.join(SOURCE_ROOT, "src")):
         for name in files:
             with open(os.path.join(directory, name), encoding="utf-8") as source:
                 read |= set(re.findall(r'getenv\("(MQPASSWD_\w+)"\)', source.read()))
@@ -164,7 +161,7 @@ def every_environment_variable_the_program_reads_is_documented():
 
 @case
 def every_exit_code_is_documented():
-    with open(os.path.join(ROOT, "src", "core", "error.hpp"), encoding="utf-8") as header:
+    with open(os.path.join(SOURCE_ROOT, "src", "core", "error.hpp"), encoding="utf-8") as header:
         enum = re.search(r"enum class ExitCode[^{]*\{(.*?)\};", header.read(), re.DOTALL).group(1)
     codes = sorted(re.findall(r"=\s*(\d+)", enum))
     documented = sorted(re.findall(r"^\.It (\d+)$", man_section("EXIT STATUS"), re.MULTILINE))

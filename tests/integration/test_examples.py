@@ -5,10 +5,9 @@ Usage: test_examples.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 import os
 import subprocess
 
-from harness import MQPASSWD, TempDir, case, check, check_equal, run, run_cases
+from harness import MQPASSWD, SOURCE_ROOT, TempDir, case, check, check_equal, run, run_cases
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ENTRYPOINT = os.path.join(ROOT, "examples", "docker", "entrypoint.sh")
+ENTRYPOINT = os.path.join(SOURCE_ROOT, "examples", "docker", "entrypoint.sh")
 
 
 def entrypoint(directory, env, *command):

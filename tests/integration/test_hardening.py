@@ -9,7 +9,6 @@ Usage: test_hardening.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 import os
 import pwd
 import grp
-import shutil
 import stat
 import subprocess
 import time

@@ -5,10 +5,9 @@ Usage: MQPASSWD_BUILD_DIR=BUILD test_install.py PATH/TO/mqpasswd [CASE-SUBSTRING
 import os
 import subprocess
 
-from harness import TempDir, case, check, check_equal, run_cases
+from harness import SOURCE_ROOT, TempDir, bash_completion_loaded, case, check, check_equal, run_cases
 
 BUILD = os.environ.get("MQPASSWD_BUILD_DIR", "")
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def install(prefix, *extra):
@@ -35,13 +34,10 @@ def completions_and_docs_go_where_bash_completion_and_zsh_look():
                              ("share/doc/mqpasswd/copyright", "LICENSE"),
                              ("share/doc/mqpasswd/README.md", "README.md"),
                              ("share/doc/mqpasswd/SECURITY.md", "SECURITY.md")):
-            with open(prefix.file(path), "rb") as installed, open(os.path.join(ROOT, source), "rb") as original:
+            with open(prefix.file(path), "rb") as installed, open(os.path.join(SOURCE_ROOT, source), "rb") as original:
                 check(installed.read() == original.read(), f"{path} is {source}")
         # bash-completion finds it by the command's name under any prefix in XDG_DATA_DIRS.
-        loaded = subprocess.run(["bash", "--norc", "-c", "source /usr/share/bash-completion/bash_completion; "
-                                 "__load_completion mqpasswd && complete -p mqpasswd"], capture_output=True,
-                                text=True, env=dict(os.environ, XDG_DATA_DIRS=prefix.file("share")))
-        check_equal(loaded.stdout.strip(), "complete -F _mqpasswd mqpasswd", loaded.stderr)
+        check_equal(bash_completion_loaded(prefix.file("share")), "complete -F _mqpasswd mqpasswd", "loaded")
     # Under /usr (a package's prefix), zsh's completion goes to Debian's vendor directory: Debian's zsh
     # does not search /usr/share/zsh/site-functions.
     with TempDir() as destdir:

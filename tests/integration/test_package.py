@@ -13,10 +13,9 @@ import os
 import re
 import subprocess
 
-from harness import Broker, TempDir, case, check, check_equal, run, run_cases
+from harness import Broker, TempDir, bash_completion_loaded, case, check, check_equal, project_version, run, run_cases
 
 BUILD = os.environ.get("MQPASSWD_BUILD_DIR", "")
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FORCE_NOT_ROOT = [] if os.geteuid() == 0 else ["--force-not-root"]
 _package = {}
 
@@ -90,10 +89,8 @@ def installed_root(directory):
 
 @case
 def the_control_file_names_the_package_version_and_architecture():
-    with open(os.path.join(ROOT, "CMakeLists.txt"), encoding="utf-8") as cmake:
-        version = re.search(r"project\(mqpasswd VERSION (\S+)", cmake.read()).group(1)
     check_equal(field("Package"), "mqpasswd")
-    check_equal(field("Version"), f"{version}-1")
+    check_equal(field("Version"), f"{project_version()}-1")
     check_equal(field("Architecture"), command(["dpkg", "--print-architecture"]).strip())
     check(field("Maintainer") and field("Description").startswith("manage Mosquitto"), "Maintainer, Description")
     check("mosquitto_passwd" not in command(["dpkg-deb", "--contents", package()]),
@@ -168,10 +165,8 @@ def installed_with_dpkg_into_a_clean_tree_it_works_from_there():
             check(broker.publish("alice", "no")[0] != 0, "alice with a wrong password")
         manual = re.sub(".\b", "", command(["mandoc", "-Tascii", root + "/usr/share/man/man1/mqpasswd.1"]))
         check("MOSQUITTO_PASSWD COMPATIBILITY" in manual, "the man page renders")
-        loaded = command(["bash", "--norc", "-c", "source /usr/share/bash-completion/bash_completion; "
-                          "__load_completion mqpasswd && complete -p mqpasswd"],
-                         env=dict(os.environ, XDG_DATA_DIRS=root + "/usr/share"))
-        check_equal(loaded.strip(), "complete -F _mqpasswd mqpasswd", "bash-completion loads it by name")
+        check_equal(bash_completion_loaded(root + "/usr/share"), "complete -F _mqpasswd mqpasswd",
+                    "bash-completion loads it by name")
         zsh_path = command(["zsh", "-fc", "print -l $fpath"]).split()
         check("/usr/share/zsh/vendor-completions" in zsh_path, f"Debian's zsh searches there: {zsh_path}")
 

@@ -8,7 +8,6 @@ import hashlib
 import os
 import signal
 import subprocess
-import time
 
 from harness import MQPASSWD, TempDir, case, check, check_equal, run, run_cases
 
