@@ -8,12 +8,13 @@ set(MQPASSWD_PACKAGE_CONTACT "mqpasswd developers <mqpasswd@localhost>" CACHE ST
 set(CPACK_PACKAGE_CONTACT "${MQPASSWD_PACKAGE_CONTACT}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "manage Mosquitto MQTT password files safely")
 set(CPACK_PACKAGE_DESCRIPTION
-    "mqpasswd creates, updates, verifies and deletes users in the password files of the Eclipse
-Mosquitto MQTT broker, writing the hash formats Mosquitto reads. Every change is atomic and
-locked, keeps the file's owner and mode and every line it does not touch. It takes passwords from
-a prompt, stdin, a file descriptor, an environment variable or a file, imports users in bulk,
-prints JSON for provisioning, can point mosquitto.conf at the file and reload the broker, and
-accepts mosquitto_passwd's command line as `mqpasswd compat`.")
+    "mqpasswd creates, updates, verifies and deletes users in the password files
+of the Eclipse Mosquitto MQTT broker, in the hash formats Mosquitto reads.
+Every change is atomic and locked, and keeps the file's owner and mode and
+every line it does not touch. It takes passwords from a prompt, stdin, a file
+descriptor, an environment variable or a file, imports users in bulk, prints
+JSON for provisioning, can point mosquitto.conf at the file and reload the
+broker, and accepts mosquitto_passwd's command line as `mqpasswd compat`.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)   # mqpasswd_VERSION-RELEASE_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)

@@ -2,6 +2,7 @@
 
 Usage: MQPASSWD_BUILD_DIR=BUILD test_install.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
+import gzip
 import os
 import subprocess
 
@@ -21,7 +22,9 @@ def the_default_install_never_shadows_debians_mosquitto_passwd():
     with TempDir() as prefix:
         install(prefix.path)
         check(os.access(prefix.file("bin/mqpasswd"), os.X_OK), "bin/mqpasswd")
-        check(os.path.isfile(prefix.file("share/man/man1/mqpasswd.1")), "the man page")
+        with gzip.open(prefix.file("share/man/man1/mqpasswd.1.gz")) as manual, \
+                open(os.path.join(SOURCE_ROOT, "man", "mqpasswd.1"), "rb") as source:
+            check(manual.read() == source.read(), "the man page, gzipped")
         check(not os.path.lexists(prefix.file("bin/mosquitto_passwd")), "an alias nobody asked for")
 
 
@@ -55,7 +58,7 @@ def the_alias_component_installs_relative_links_that_work():
         install(prefix.path)
         install(prefix.path, "--component", "mosquitto_passwd_alias")
         check_equal(os.readlink(prefix.file("bin/mosquitto_passwd")), "mqpasswd", "relative link")
-        check_equal(os.readlink(prefix.file("share/man/man1/mosquitto_passwd.1")), "mqpasswd.1", "man alias")
+        check_equal(os.readlink(prefix.file("share/man/man1/mosquitto_passwd.1.gz")), "mqpasswd.1.gz", "man alias")
         completed = subprocess.run([prefix.file("bin/mosquitto_passwd")], capture_output=True, text=True)
         check_equal(completed.returncode, 1, "usage exit code")
         check(completed.stdout.startswith("mosquitto_passwd is a tool for managing password files"), completed.stdout)

@@ -10,6 +10,7 @@ Debian 12 that debootstrap builds from the archive (root only).
 Usage: MQPASSWD_BUILD_DIR=BUILD test_package.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
 import atexit
+import gzip
 import os
 import re
 import subprocess
@@ -99,6 +100,16 @@ def the_control_file_names_the_package_version_and_architecture():
 
 
 @case
+def the_debian_changelog_names_this_version_and_the_maintainer():
+    with TempDir() as tree:
+        command(["dpkg-deb", "--extract", package(), tree.path])
+        with gzip.open(tree.file("usr/share/doc/mqpasswd/changelog.Debian.gz"), "rt") as changelog:
+            text = changelog.read()
+    check(text.startswith(f"mqpasswd ({field('Version')}) "), f"bump packaging/changelog.Debian: {text[:60]!r}")
+    check(f" -- {field('Maintainer')}  " in text, "the changelog's signature is the Maintainer")
+
+
+@case
 def depends_names_the_package_of_every_shared_library_the_binary_loads():
     declared = dependencies()
     with TempDir() as tree:
@@ -145,7 +156,7 @@ def installed_with_dpkg_into_a_clean_tree_it_works_from_there():
         root = installed_root(directory)
         check("install ok installed" in dpkg(root, "--status", "mqpasswd").stdout, "dpkg's record")
         files = dpkg(root, "--listfiles", "mqpasswd").stdout.split()
-        for path in ("/usr/bin/mqpasswd", "/usr/share/man/man1/mqpasswd.1",
+        for path in ("/usr/bin/mqpasswd", "/usr/share/man/man1/mqpasswd.1.gz",
                      "/usr/share/bash-completion/completions/mqpasswd", "/usr/share/zsh/vendor-completions/_mqpasswd",
                      "/usr/share/doc/mqpasswd/copyright"):
             check(path in files, f"{path} in the package")
@@ -164,7 +175,7 @@ def installed_with_dpkg_into_a_clean_tree_it_works_from_there():
         with Broker(work.path, pwfile) as broker:
             check_equal(broker.publish("alice", "pw")[0], 0, "alice with her password")
             check(broker.publish("alice", "no")[0] != 0, "alice with a wrong password")
-        manual = re.sub(".\b", "", command(["mandoc", "-Tascii", root + "/usr/share/man/man1/mqpasswd.1"]))
+        manual = re.sub(".\b", "", command(["mandoc", "-Tascii", root + "/usr/share/man/man1/mqpasswd.1.gz"]))
         check("MOSQUITTO_PASSWD COMPATIBILITY" in manual, "the man page renders")
         check_equal(bash_completion_loaded(root + "/usr/share"), "complete -F _mqpasswd mqpasswd",
                     "bash-completion loads it by name")
@@ -230,7 +241,7 @@ def apt_installs_it_on_a_fresh_debian_12_and_fetches_its_dependencies():
         smoke = ("printf 'pw\\n' | mqpasswd set --create -q /tmp/passwd alice --stdin && "
                  "printf 'pw\\n' | mqpasswd verify -q /tmp/passwd alice --stdin && "
                  "! printf 'no\\n' | mqpasswd verify -q /tmp/passwd alice --stdin && "
-                 "mqpasswd --version && test -f /usr/share/man/man1/mqpasswd.1")
+                 "mqpasswd --version && test -f /usr/share/man/man1/mqpasswd.1.gz")
         output = command(["chroot", fresh.path, "sh", "-c", smoke])
         check(output.startswith("mqpasswd "), output)
 
