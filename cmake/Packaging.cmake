@@ -4,7 +4,6 @@
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME mqpasswd)
 set(CPACK_PACKAGE_VENDOR "mqpasswd developers")
-set(MQPASSWD_PACKAGE_CONTACT "mqpasswd developers <mqpasswd@localhost>" CACHE STRING "The .deb's Maintainer")
 set(CPACK_PACKAGE_CONTACT "${MQPASSWD_PACKAGE_CONTACT}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "manage Mosquitto MQTT password files safely")
 set(CPACK_PACKAGE_DESCRIPTION
