@@ -14,11 +14,17 @@ _mqpasswd_users() {
         index($1, prefix) == 1 && !seen[$1]++ { print $1 }' <"$file" 2>/dev/null
 }
 
+# Adds the users of file $1 that start with $2 to COMPREPLY, except those named after them
+# (already on the line, as `delete` takes several).
 _mqpasswd_add_users() {
-    local name
+    local file=$1 prefix=$2 name typed
+    shift 2
     while IFS= read -r name; do
+        for typed in "$@"; do
+            [[ $name == "$typed" ]] && continue 2
+        done
         COMPREPLY+=("$(printf '%q' "$name")")
-    done < <(_mqpasswd_users "$1" "$2")
+    done < <(_mqpasswd_users "$file" "$prefix")
 }
 
 _mqpasswd_compat() {
@@ -127,7 +133,7 @@ _mqpasswd() {
             if ((${#positional[@]} == 0)); then
                 _filedir
             elif [[ $command == delete || ${#positional[@]} -eq 1 ]]; then
-                _mqpasswd_add_users "${positional[0]}" "$cur"
+                _mqpasswd_add_users "${positional[0]}" "$cur" "${positional[@]:1}"
             fi
             ;;
         list | upgrade | check)

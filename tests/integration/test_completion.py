@@ -133,6 +133,8 @@ def bash_completes_the_usernames_of_the_password_file_on_the_line():
         directory.write("passwd", USERS, mode=0o644)
         check_equal(bash_complete("mqpasswd delete passwd ", directory.path),
                     ["al\\ ice", "albert", "alice", "bob"], "delete: every user, none commented out")
+        check_equal(bash_complete("mqpasswd delete passwd bob alice ", directory.path), ["al\\ ice", "albert"],
+                    "delete: the users not yet on the line")
         check_equal(bash_complete("mqpasswd set --json passwd al", directory.path), ["al\\ ice", "albert", "alice"],
                     "set: users by prefix, after a global option")
         check_equal(bash_complete("mqpasswd verify passwd alice ", directory.path), [], "verify: nothing for PASSWORD")
@@ -184,6 +186,10 @@ def zsh_completes_usernames_and_option_values():
             for user in users:
                 check(user in screen, f"{user} offered: {screen!r}")
             check("carol" not in screen and "$7$" not in screen, f"comment or hash offered: {screen!r}")
+            screen = zsh.complete("mqpasswd delete passwd bob alice al", ["albert", "al\\ ice"])
+            listing = screen.split("\n", 1)[-1].split("mqpasswd ")[0]  # before the line is drawn again
+            check_equal(sorted(re.split(r"(?<!\\)\s+", listing.strip())), ["al\\ ice", "albert"],
+                        f"delete: the users not yet on the line: {screen!r}")
             for line, completed in (("mqpasswd verify passwd bo", "mqpasswd verify passwd bob "),
                                     ("mqpasswd compat -b passwd bo", "mqpasswd compat -b passwd bob "),
                                     ("mqpasswd set --hash sha512-", "--hash sha512-pbkdf2 "),
