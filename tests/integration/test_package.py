@@ -129,19 +129,6 @@ def depends_names_the_package_of_every_shared_library_the_binary_loads():
 
 
 @case
-def every_dependency_is_a_debian_12_package_at_the_version_asked():
-    check_equal(command(["sh", "-c", ". /etc/os-release && echo $VERSION_CODENAME"]).strip(), "bookworm",
-                "this check means something on Debian 12 only")
-    for name, minimum in dependencies().items():
-        policy = command(["apt-cache", "policy", name])
-        candidate = re.search(r"Candidate: (\S+)", policy)
-        check(candidate and candidate.group(1) != "(none)", f"{name}: no candidate: {policy}")
-        if minimum:
-            compare = subprocess.run(["dpkg", "--compare-versions", candidate.group(1), "ge", minimum])
-            check_equal(compare.returncode, 0, f"{name} {candidate.group(1)} >= {minimum}")
-
-
-@case
 def dpkg_refuses_to_configure_it_where_the_dependencies_are_missing():
     with TempDir() as directory:
         result = dpkg(dpkg_root(directory), "--install", package())
