@@ -3,6 +3,7 @@
 `--help` is generated from the same CLI11 definitions that parse the arguments, so what it lists is
 what the program accepts; the man page and completion tests compare themselves with it.
 """
+import functools
 import re
 
 from harness import check, check_equal, run
@@ -11,6 +12,7 @@ _OPTION_COLUMN = re.compile(r"^  (-\S.*?)(?:\s{2,}|$)")
 _COMMAND_COLUMN = re.compile(r"^  ([a-z][a-z, ]*?)(?:\s{2,}|$)")
 
 
+@functools.lru_cache(maxsize=None)  # the walk asks for each command's help more than once
 def help_text(path):
     result = run([*path, "--help"])
     check_equal(result.code, 0, f"mqpasswd {' '.join(path)} --help: {result!r}")

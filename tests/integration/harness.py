@@ -155,6 +155,16 @@ class Terminal:
                     break
         return self.seen
 
+    def read_for(self, seconds):
+        """Reads whatever the screen shows for `seconds`, for output that has no end marker."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if select.select([self.master], [], [], left)[0]:
+                try:
+                    self.seen += os.read(self.master, 4096)
+                except OSError:
+                    return
+
     def type(self, text):
         os.write(self.master, text.encode())
 
