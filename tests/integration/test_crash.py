@@ -2,9 +2,11 @@
 old content or the new one, never anything in between, and a temp file left by a killed writer is
 removed by the next one.
 
-Each run imports a few new users into a 50,000-user file and is killed after a random delay drawn
-across the time a whole run takes (measured first), so the kills land before, during and after the
-write. After each kill the file must be byte for byte what it was, or that plus exactly the run's
+Each run imports a few new users into a 50,000-user file and is killed. Two runs in three are
+killed after a random delay drawn across the time a whole run takes (measured first), so the kills
+land before, during and after the write; every third run is killed a random instant after its temp
+file appears, within the time the write was seen to take, so kills land during the write however
+short a share of the run it is on this machine's disk. After each kill the file must be byte for byte what it was, or that plus exactly the run's
 users, each with a hash that verifies (checked here with hashlib, independently of mqpasswd).
 Runs: MQPASSWD_CRASH_RUNS (default 300).
 Usage: test_crash.py PATH/TO/mqpasswd [CASE-SUBSTRING]
@@ -44,6 +46,37 @@ def temp_files(directory):
     return [name for name in directory.entries() if name.startswith(".pw.mqpasswd-")]
 
 
+def new_temp_file(directory, stale_before, process):
+    """Polls until a temp file other than the stale ones exists; None if the process ended first."""
+    while process.poll() is None:
+        if set(temp_files(directory)) - set(stale_before):
+            return True
+        time.sleep(0.0002)  # the write takes milliseconds; spinning would slow the writer on 2 cores
+    return None
+
+
+def measure_run(content):
+    """Seconds a whole run takes and seconds from its temp file appearing to its rename, seen from
+    outside: the longest of a few runs on a copy of the file, so the file under test is untouched."""
+    wholes, windows = [], []
+    with TempDir() as directory:
+        pwfile = directory.write("pw", content, mode=0o600)
+        for number in range(3):
+            source = directory.write("users", f"window{number}:pw\n")
+            started = time.monotonic()
+            process = subprocess.Popen(import_command(pwfile, source), stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            if new_temp_file(directory, [], process):
+                appeared = time.monotonic()
+                while temp_files(directory) and process.poll() is None:
+                    time.sleep(0.0002)
+                windows.append(time.monotonic() - appeared)
+            process.wait()
+            wholes.append(time.monotonic() - started)
+    check(windows, "the temp file was never seen while a run wrote")
+    return max(wholes), max(windows)
+
+
 def check_old_or_new(old, new, users):
     """Returns 'old' or 'new'; fails on anything else."""
     if new == old:
@@ -62,11 +95,11 @@ def check_old_or_new(old, new, users):
 def sigkill_at_random_instants_leaves_old_or_new_and_the_next_run_cleans_up():
     rng = random.Random(7)
     with TempDir() as directory:
-        pwfile = directory.write("pw", "".join(f"user{i}:{HASH}\n" for i in range(50_000)), mode=0o600)
+        content = "".join(f"user{i}:{HASH}\n" for i in range(50_000))
+        pwfile = directory.write("pw", content, mode=0o600)
         source = directory.file("users")
-        started = time.monotonic()
         check_equal(run(import_command(pwfile, directory.write("warmup", "warm:up\n"))[1:]).code, 0, "warm-up")
-        whole_run = time.monotonic() - started
+        whole_run, write_window = measure_run(content)
         outcomes = {"old": 0, "new": 0}
         killed_with_temp = 0
         for number in range(RUNS):
@@ -78,7 +111,10 @@ def sigkill_at_random_instants_leaves_old_or_new_and_the_next_run_cleans_up():
             stale_before = temp_files(directory)
             process = subprocess.Popen(import_command(pwfile, source), stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0, whole_run * 1.2))
+            if number % 3 == 2 and new_temp_file(directory, stale_before, process):
+                time.sleep(rng.uniform(0, write_window))
+            else:
+                time.sleep(rng.uniform(0, whole_run * 1.2))
             process.send_signal(signal.SIGKILL)
             process.wait()
             with open(pwfile, "rb") as handle:
@@ -99,7 +135,8 @@ def sigkill_at_random_instants_leaves_old_or_new_and_the_next_run_cleans_up():
             check(outcomes["old"] > 0 and outcomes["new"] > 0, f"outcomes {outcomes}")
             check(killed_with_temp > 0, "no kill landed while the temp file existed")
         print(f"     {RUNS} kills: {outcomes['old']} old, {outcomes['new']} new, "
-              f"{killed_with_temp} during the write (temp file left)")
+              f"{killed_with_temp} during the write (temp file left); "
+              f"whole run {whole_run * 1000:.0f} ms, write {write_window * 1000:.1f} ms")
         # One run to the end: every stale temp file is gone, the file is whole.
         check_equal(run(["import", "-q", "--broker-version", "2.0", pwfile, directory.write("last", "last:pw\n")]).code,
                     0, "last import")
