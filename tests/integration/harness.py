@@ -171,6 +171,12 @@ class Terminal:
     def echo_is_on(self):
         return bool(termios.tcgetattr(self.slave)[3] & termios.ECHO)
 
+    def wait_for_echo_off(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while self.echo_is_on():
+            check(time.monotonic() < deadline, f"echo still on after {timeout} s")
+            time.sleep(0.01)
+
     def finish(self, timeout=10):
         code = self.process.wait(timeout=timeout)
         # Drain what is left on the screen.

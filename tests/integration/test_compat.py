@@ -19,7 +19,6 @@ Usage: test_compat.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 import os
 import re
 import subprocess
-import time
 
 from harness import AS_NOBODY, MQPASSWD, TempDir, Terminal, case, check, check_equal, run, run_cases
 
@@ -253,7 +252,7 @@ def run_on_terminal(program, directory, args, typed):
     terminal = Terminal(args, program=program, cwd=directory)
     for prompt, entry in zip(["Password: ", "Reenter password: "], typed):
         terminal.read_until(prompt)
-        time.sleep(0.2)  # the real tool turns echo off only after it has shown the prompt
+        terminal.wait_for_echo_off()  # the real tool turns echo off only after it has shown the prompt
         terminal.type(entry)
     code = terminal.finish(timeout=20)
     echo_restored = terminal.echo_is_on()
