@@ -8,7 +8,7 @@ land before, during and after the write; every third run is killed a random inst
 file appears, within the time the write was seen to take, so kills land during the write however
 short a share of the run it is on this machine's disk. After each kill the file must be byte for byte what it was, or that plus exactly the run's
 users, each with a hash that verifies (checked here with hashlib, independently of mqpasswd).
-Runs: MQPASSWD_CRASH_RUNS (default 300).
+Runs: MQPASSWD_CRASH_RUNS (default 200).
 Usage: test_crash.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
 import base64
@@ -23,7 +23,7 @@ from harness import MQPASSWD, TempDir, case, check, check_equal, run, run_cases
 
 HASH = "$7$101$AAECAwQFBgcICQoL$Xr99N9ym9ys8TWxis5ajETJq6EVYzmc6nb8t3pUYnPBbCAbICS4xejTltonXWCtJNBvA+By+TXUqU6qCblO00w=="
 USERS_PER_RUN = 3
-RUNS = int(os.environ.get("MQPASSWD_CRASH_RUNS", "300"))
+RUNS = int(os.environ.get("MQPASSWD_CRASH_RUNS", "200"))
 
 
 def verifies(hash_text, password):
@@ -130,7 +130,7 @@ def sigkill_at_random_instants_leaves_old_or_new_and_the_next_run_cleans_up():
                 # A writer that got as far as its rename had cleaned up before it wrote.
                 check(not (set(stale_before) & set(left)), f"a stale temp file survived a write: {left}")
         # The kills must have landed everywhere, or this test proves nothing. (A short run, as in
-        # the sanitizer pass, may miss a window by chance; 300 runs cannot.)
+        # the sanitizer pass, may miss the after-the-rename window by chance; 200 runs cannot.)
         if RUNS >= 100:
             check(outcomes["old"] > 0 and outcomes["new"] > 0, f"outcomes {outcomes}")
             check(killed_with_temp > 0, "no kill landed while the temp file existed")
