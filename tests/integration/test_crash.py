@@ -6,8 +6,9 @@ Each run imports a few new users into a 50,000-user file and is killed. Two runs
 killed after a random delay drawn across the time a whole run takes (measured first), so the kills
 land before, during and after the write; every third run is killed a random instant after its temp
 file appears, within the time the write was seen to take, so kills land during the write however
-short a share of the run it is on this machine's disk. After each kill the file must be byte for byte what it was, or that plus exactly the run's
-users, each with a hash that verifies (checked here with hashlib, independently of mqpasswd).
+short a share of the run it is on this machine's disk. After each kill the file must be byte for
+byte what it was, or that plus exactly the run's users, each with a hash that verifies (checked
+here with hashlib, independently of mqpasswd).
 Runs: MQPASSWD_CRASH_RUNS (default 200).
 Usage: test_crash.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
@@ -46,13 +47,13 @@ def temp_files(directory):
     return [name for name in directory.entries() if name.startswith(".pw.mqpasswd-")]
 
 
-def new_temp_file(directory, stale_before, process):
-    """Polls until a temp file other than the stale ones exists; None if the process ended first."""
+def wait_for_new_temp_file(directory, stale_before, process):
+    """Polls until a temp file other than the stale ones exists; False if the process ended first."""
     while process.poll() is None:
         if set(temp_files(directory)) - set(stale_before):
             return True
         time.sleep(0.0002)  # the write takes milliseconds; spinning would slow the writer on 2 cores
-    return None
+    return False
 
 
 def measure_run(content):
@@ -66,7 +67,7 @@ def measure_run(content):
             started = time.monotonic()
             process = subprocess.Popen(import_command(pwfile, source), stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
-            if new_temp_file(directory, [], process):
+            if wait_for_new_temp_file(directory, [], process):
                 appeared = time.monotonic()
                 while temp_files(directory) and process.poll() is None:
                     time.sleep(0.0002)
@@ -111,7 +112,7 @@ def sigkill_at_random_instants_leaves_old_or_new_and_the_next_run_cleans_up():
             stale_before = temp_files(directory)
             process = subprocess.Popen(import_command(pwfile, source), stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
-            if number % 3 == 2 and new_temp_file(directory, stale_before, process):
+            if number % 3 == 2 and wait_for_new_temp_file(directory, stale_before, process):
                 time.sleep(rng.uniform(0, write_window))
             else:
                 time.sleep(rng.uniform(0, whole_run * 1.2))
