@@ -1,4 +1,4 @@
-// libFuzzer: the import formats (user:password lines, CSV, JSON Lines), guessed and forced,
+// libFuzzer: the import formats (user:password lines, CSV, JSON Lines, a JSON array), guessed and forced,
 // strict and with --skip-invalid. Bad input may only ever become an Error.
 #include "core/error.hpp"
 #include "core/import_source.hpp"
@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view content(reinterpret_cast<const char*>(data), size);
     for (const bool skip_invalid : {false, true}) {
         parse(content, std::nullopt, skip_invalid);
-        for (const auto format :
-             {mqpasswd::ImportFormat::lines, mqpasswd::ImportFormat::csv, mqpasswd::ImportFormat::jsonl}) {
+        for (const auto format : {mqpasswd::ImportFormat::lines, mqpasswd::ImportFormat::csv,
+                                  mqpasswd::ImportFormat::jsonl, mqpasswd::ImportFormat::json}) {
             parse(content, format, skip_invalid);
         }
     }
