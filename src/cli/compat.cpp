@@ -146,6 +146,17 @@ Outcome run_upgrade(const CompatFile& file, const HashSpec& spec) {
     return outcome;
 }
 
+// The password from -b or the prompt; a non-zero code is the prompt's failure, to print as is.
+CompatPassword obtain_password(CompatRequest& request) {
+    if (!request.batch) {
+        return compat_prompt();
+    }
+    CompatPassword given;
+    given.password = Secret::copy_of(request.password);
+    wipe(request.password);
+    return given;
+}
+
 // Everything after the argument checks, in the real tool's order: username, password length,
 // the path, then (-c: prompt, open) or (open, prompt), then the edit.
 Outcome run_request(CompatRequest& request) {
@@ -159,49 +170,33 @@ Outcome run_request(CompatRequest& request) {
     }
     CompatFile file;
     if (!request.use_stdout) {
-        auto resolved = resolve_compat_path(request.pwfile);
-        if (!resolved.error.empty()) {
-            return {1, {}, resolved.error, {}};
+        file = resolve_compat_path(request.pwfile);
+        if (!file.error.empty()) {
+            return {1, {}, file.error, {}};
         }
-        file = std::move(resolved);
     }
-    Outcome opened;
     if (request.mode != CompatMode::create) {
-        opened.err = open_existing(file);
-        if (!file.usable) {
-            opened.code = 1;
-            return opened;
+        if (std::string problem = open_existing(file); !file.usable) {
+            return {1, {}, problem, {}};
         }
     }
     if (request.mode == CompatMode::remove) {
-        Outcome outcome = run_remove(request, file);
-        outcome.err = opened.err + outcome.err;
-        return outcome;
+        return run_remove(request, file);
     }
     const auto target = compat_target(request);
     if (!target.error.empty()) {
-        return {1, {}, opened.err + target.error, {}};
+        return {1, {}, target.error, {}};
     }
     if (request.mode == CompatMode::upgrade) {
-        Outcome outcome = run_upgrade(file, target.spec);
-        outcome.err = opened.err + outcome.err;
-        return outcome;
+        return run_upgrade(file, target.spec);
     }
-    std::cerr << opened.err << std::flush;  // the real tool warns before it prompts
-    Secret password;
-    if (request.batch) {
-        password = Secret::copy_of(request.password);
-        wipe(request.password);
-    } else {
-        CompatPassword typed = compat_prompt();
-        if (typed.code != 0) {
-            return {typed.code, {}, typed.error, {}};
-        }
-        password = std::move(typed.password);
+    CompatPassword typed = obtain_password(request);
+    if (typed.code != 0) {
+        return {typed.code, {}, typed.error, {}};
     }
     std::string hash;
     try {
-        hash = make_hash(target.spec, password);
+        hash = make_hash(target.spec, typed.password);
     } catch (const Error&) {
         return {1, {}, "Error: Unable to hash password.\n", {}};
     }

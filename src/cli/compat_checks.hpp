@@ -10,6 +10,8 @@
 
 namespace mqpasswd::cli {
 
+// The real tool's username checks, then ours for names the broker would misread (empty, blanks
+// at either end, a leading '#'): the stderr text, or nothing when the name is fine.
 [[nodiscard]] std::optional<std::string> compat_username_problem(const std::string& username);
 
 struct CompatFile {
@@ -21,9 +23,9 @@ struct CompatFile {
 // realpath(); a missing file keeps the typed path, other failures are "Error reading password file".
 [[nodiscard]] CompatFile resolve_compat_path(const std::string& typed);
 
-// Opens the existing file as the real tool's "r+" open would, for its errors and for 2.1.2's
-// warnings about permissions and owner. Returns the stderr text (warnings, or the error);
-// sets `usable`. Also checks that the directory takes our temp file.
+// Opens the existing file as the real tool's "r+" open would, for its errors (2.1.2's warnings
+// about mode and owner are left out, as Debian's 2.0.11 prints none). Returns the stderr text,
+// empty when the file is usable; sets `usable`. Also checks that the directory takes our temp file.
 [[nodiscard]] std::string open_existing(CompatFile& file);
 
 // -c: the real tool's "Unable to open file ... for writing" failure for this path, if any.

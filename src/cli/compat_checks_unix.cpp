@@ -1,5 +1,6 @@
 // Messages are mosquitto_passwd 2.1.2's (facts §3.3), including its quirks: no full stop after
-// "Unknown hash type", no newline between "is not a file." and the next error.
+// "Unknown hash type", no newline between "is not a file." and the next error. Two departures:
+// usernames the broker would misread are refused, and no ownership warnings (open_existing).
 #include "cli/compat_checks.hpp"
 
 #include "broker/broker_version.hpp"
@@ -13,8 +14,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,32 +22,6 @@ namespace {
 
 std::string open_failure(const std::string& path, int errno_value) {
     return "Error: Unable to open password file " + path + ". " + std::strerror(errno_value) + ".\n";
-}
-
-// 2.1.2 checks every existing file it opens and warns, but goes on.
-std::string ownership_warnings(const std::string& path, const struct stat& info) {
-    std::string warnings;
-    if ((info.st_mode & S_IRWXO) != 0) {
-        warnings += "Warning: File " + path +
-                    " has world readable permissions. Future versions will refuse to load this file.\n"
-                    "To fix this, use `chmod 0700 " +
-                    path + "`.\n";
-    }
-    if (info.st_uid != ::getuid()) {
-        if (const passwd* user = ::getpwuid(::getuid())) {
-            const std::string name = user->pw_name;
-            warnings += "Warning: File " + path + " owner is not " + name +
-                        ". Future versions will refuse to load this file.To fix this, use `chown " + name + " " + path +
-                        "`.\n";
-        }
-    }
-    if (info.st_gid != ::getgid()) {
-        if (const group* group_entry = ::getgrgid(::getgid())) {
-            warnings += "Warning: File " + path + " group is not " + group_entry->gr_name +
-                        ". Future versions will refuse to load this file.\n";
-        }
-    }
-    return warnings;
 }
 
 bool writable(const std::string& path, int& errno_value) {
@@ -73,6 +46,19 @@ std::optional<std::string> compat_username_problem(const std::string& username) 
     }
     if (username.find(':') != std::string::npos) {
         return "Error: Username must not contain the ':' character.\n";
+    }
+    // The real tool writes these, and the broker then reads another user or none: 2.1 refuses the
+    // whole file for an empty name (and stops on reload), trims blanks (so " alice" becomes a
+    // duplicate "alice", which 2.1 also refuses), and skips a line starting with '#'. No version
+    // has a message for them: ours, in its words, after its own checks so that they win.
+    if (username.empty()) {
+        return "Error: Username must not be empty.\n";
+    }
+    if (username.front() == ' ' || username.back() == ' ') {  // the other blanks are control characters
+        return "Error: Username must not start or end with a space.\n";
+    }
+    if (username.front() == '#') {
+        return "Error: Username must not start with the '#' character.\n";
     }
     return std::nullopt;
 }
@@ -113,14 +99,17 @@ std::string open_existing(CompatFile& file) {
     if (!S_ISREG(info.st_mode)) {
         return "Error: " + file.path + " is not a file." + open_failure(file.path, EINVAL);
     }
-    std::string text = ownership_warnings(file.path, info);
+    // No warning about the mode, owner or group. 2.1.2 warns unless the invoking user (root)
+    // owns the file and no one else may read it, and says `chown root FILE`: that locks out a
+    // broker that reads the file as its own user, the usual setup. Debian's 2.0.11 says nothing
+    // in every case, and `mqpasswd check`, which knows the broker's user, gives the right advice.
     // The real tool rewrites in place; we replace the file, so its directory must take a new one.
     int errno_value = 0;
     if (!writable(split_path(file.path).first, errno_value)) {
-        return text + "Error: Unable to open temporary file. " + std::strerror(errno_value) + ".\n";
+        return std::string("Error: Unable to open temporary file. ") + std::strerror(errno_value) + ".\n";
     }
     file.usable = true;
-    return text;
+    return {};
 }
 
 std::optional<std::string> create_problem(const std::string& path) {

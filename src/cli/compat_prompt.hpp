@@ -9,7 +9,7 @@
 namespace mqpasswd::cli {
 
 struct CompatPassword {
-    int code = 0;       // 0 ok, 1 empty password or end of input, 2 the two entries differ
+    int code = 0;       // 0 ok, 1 empty, too long for a terminal or end of input, 2 the two entries differ
     std::string error;  // the stderr line for a non-zero code
     Secret password;
 };

@@ -1,8 +1,11 @@
 // The real tool reads each entry with fgets into a 65500-byte buffer: at most 65499 bytes per
 // read, a longer line is split across the two reads. Reading byte by byte from fd 0 with that
-// limit gives the same result without a stdio buffer holding the password.
+// limit gives the same result without a stdio buffer holding the password. One departure: at a
+// terminal the real tool turns line mode off (no line editing: a backspace is stored as a byte);
+// we keep it, and with it the kernel's 4095-byte line, so a line that reaches it is refused.
 #include "cli/compat_prompt.hpp"
 
+#include "core/password_source.hpp"
 #include "core/signal_guard.hpp"
 
 #include <cerrno>
@@ -14,6 +17,9 @@ namespace mqpasswd::cli {
 namespace {
 
 constexpr std::size_t fgets_limit = 65499;
+// A terminal in canonical mode keeps at most 4095 bytes of a line (N_TTY_BUF_SIZE - 1 on Linux)
+// and drops the rest unseen; a line that long may have been cut.
+constexpr std::size_t max_typed_line = 4095;
 
 // fgets: up to the limit or through the newline. False at end of input before any byte.
 bool read_entry(Secret& out) {
@@ -39,36 +45,58 @@ bool read_entry(Secret& out) {
     return any;
 }
 
+enum class Entry { ok, empty, too_long };
+
 // One prompt; on a terminal the entry is read with echo off (restored on every path, and by
 // the signal guard if the user presses Ctrl-C).
-bool prompt_entry(const char* prompt, Secret& out) {
+Entry prompt_entry(const char* prompt, Secret& out) {
     termios saved{};
     if (::isatty(STDIN_FILENO) == 0 || ::tcgetattr(STDIN_FILENO, &saved) != 0) {
         std::cout << prompt << std::flush;
-        return read_entry(out) && !out.empty();
+        return read_entry(out) && !out.empty() ? Entry::ok : Entry::empty;
     }
     const TerminalGuard guard(STDIN_FILENO, saved);
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    // Echo off before the prompt shows (the real tool does it after, and a fast typist is echoed).
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    std::cout << prompt << std::flush;
-    const bool got = read_entry(out);
+    bool got = false;
+    {
+        // Ctrl-Z must not leave the shell a terminal without echo.
+        const StopGuard stop(STDIN_FILENO, saved, quiet, STDOUT_FILENO, prompt);
+        // Echo off before the prompt shows (the real tool does it after, and a fast typist is echoed).
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        std::cout << prompt << std::flush;
+        got = read_entry(out);
+    }
     ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    return got && !out.empty();
+    if (out.size() >= max_typed_line) {
+        // The kernel may have kept only the start of what was typed, and hashing that would set a
+        // password no one knows.
+        out.clear();
+        return Entry::too_long;
+    }
+    return got && !out.empty() ? Entry::ok : Entry::empty;
+}
+
+// The stderr line and exit code for an entry that is not a password.
+CompatPassword refused(Entry entry) {
+    if (entry == Entry::too_long) {
+        std::cout << '\n';  // the Enter that ended the line was not echoed
+        return {1, "Error: Password must be less than 4095 characters long when typed at a terminal.\n", Secret()};
+    }
+    return {1, "Error: Empty password.\n", Secret()};
 }
 
 }  // namespace
 
 CompatPassword compat_prompt() {
     CompatPassword result;
-    if (!prompt_entry("Password: ", result.password)) {
-        return {1, "Error: Empty password.\n", Secret()};
+    if (const Entry entry = prompt_entry("Password: ", result.password); entry != Entry::ok) {
+        return refused(entry);
     }
     std::cout << '\n';
     Secret again;
-    if (!prompt_entry("Reenter password: ", again)) {
-        return {1, "Error: Empty password.\n", Secret()};
+    if (const Entry entry = prompt_entry("Reenter password: ", again); entry != Entry::ok) {
+        return refused(entry);
     }
     std::cout << '\n';
     if (!result.password.equals(again)) {

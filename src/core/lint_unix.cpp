@@ -117,6 +117,24 @@ std::optional<std::string> blocked_directory(const std::string& path, const Brok
     }
 }
 
+// The command that gives the file to the account, as the advice to copy.
+std::string give_command(const std::string& path, const BrokerAccount& account) {
+    const group* group_entry = ::getgrgid(account.gid);
+    const std::string owner = account.name + (group_entry != nullptr ? ":" + std::string(group_entry->gr_name) : "");
+    return "chown " + owner + " " + path + " && chmod 0600 " + path;
+}
+
+// The fix for a mode that lets others in. `chmod o-rwx` would lock out a broker whose user reads
+// the file only through those bits (root:root 0644, a common setup): give the file to it instead.
+std::string others_fix(const std::string& path, const struct stat& info, const std::optional<BrokerAccount>& account) {
+    struct stat closed = info;
+    closed.st_mode &= ~static_cast<mode_t>(S_IRWXO);
+    if (account && allowed(*account, info, 4) && !allowed(*account, closed, 4)) {
+        return give_command(path, *account);
+    }
+    return "chmod o-rwx " + path;
+}
+
 void lint_ownership(const std::string& path, const struct stat& info, const BrokerAccount& account,
                     std::vector<Finding>& findings) {
     if (const auto problem = readability_problem(path, account)) {
@@ -140,11 +158,7 @@ std::optional<std::string> readability_problem(const std::string& path, const Br
         return std::nullopt;  // a missing file is reported by its reader
     }
     if (!allowed(account, info, 4)) {
-        const group* group_entry = ::getgrgid(account.gid);
-        const std::string owner =
-            account.name + (group_entry != nullptr ? ":" + std::string(group_entry->gr_name) : "");
-        return "the broker's user " + account.name + " cannot read it: chown " + owner + " " + path +
-               " && chmod 0600 " + path;
+        return "the broker's user " + account.name + " cannot read it: " + give_command(path, account);
     }
     if (const auto directory = blocked_directory(path, account)) {
         return "the broker's user " + account.name + " cannot enter " + *directory;
@@ -196,9 +210,10 @@ std::vector<Finding> lint_password_file(const std::string& path, BrokerVersion b
     lint_content(PwFile::parse(std::move(snapshot.content), path), broker, findings);  // which wipes it
     ::stat(path.c_str(), &info);
     if ((info.st_mode & S_IRWXO) != 0) {
-        findings.push_back({Severity::warning, 0,
-                            "mode " + octal_mode(info.st_mode) +
-                                " gives others access (brokers warn, future versions refuse): chmod o-rwx " + path});
+        findings.push_back(
+            {Severity::warning, 0,
+             "mode " + octal_mode(info.st_mode) +
+                 " gives others access (brokers warn, future versions refuse): " + others_fix(path, info, account)});
     }
     if (account) {
         lint_ownership(path, info, *account, findings);

@@ -11,19 +11,31 @@
 #include <openssl/rand.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <string_view>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 namespace mqpasswd {
 namespace {
 
-// Reads one line into `out` (without "\n" or "\r\n"). Returns false on end of input before any
-// byte. Throws when the line is longer than the broker accepts.
-bool read_line(int fd, Secret& out, const std::string& what) {
+// A terminal in canonical mode keeps at most 4095 bytes of a line (N_TTY_BUF_SIZE - 1 on Linux)
+// and drops the rest unseen, so a line that long may be the start of a longer password; hashing
+// it would set a password no one knows (and the confirmation, cut the same way, would agree).
+constexpr std::size_t max_typed_line = 4095;
+
+struct LineRead {
+    enum Status { ok, no_input, too_long, failed } status = ok;
+    int errno_value = 0;  // failed: the read's errno
+};
+
+// Reads one line into `out` (without "\n" or "\r\n"), stopping once it holds `limit` bytes.
+// `no_input`: end of input before any byte. A last line without a newline counts.
+LineRead read_line(int fd, Secret& out, std::size_t limit) {
     bool any = false;
     for (;;) {
         char byte = 0;
@@ -32,33 +44,73 @@ bool read_line(int fd, Secret& out, const std::string& what) {
             continue;
         }
         if (got < 0) {
-            throw system_error({}, "cannot read the password from " + what, errno);
+            out.clear();
+            return {LineRead::failed, errno};
         }
         if (got == 0 || byte == '\n') {
-            if (got != 0 || any) {
-                break;
+            if (got == 0 && !any) {
+                return {LineRead::no_input, 0};
             }
-            return false;
+            break;
         }
         any = true;
-        if (out.size() >= max_field_length) {
+        if (out.size() >= limit) {
             out.clear();
-            throw Error(ExitCode::failure, "the password from " + what + " is longer than 65535 bytes");
+            return {LineRead::too_long, 0};
         }
         out.push_back(byte);
     }
     if (!out.empty() && out.back() == '\r') {
         out.pop_back();
     }
-    return true;
+    return {};
 }
 
-Secret read_one_line(int fd, const std::string& what) {
+// How errors name the source the user chose: the option ("--password-fd 3"), and for a file its
+// path, which mqpasswd prints first everywhere.
+struct Origin {
+    std::string option;
+    std::string path;
+};
+
+Error origin_error(const Origin& origin, const std::string& reason, int errno_value = 0) {
+    return Error(ExitCode::failure, origin.option + ": " + reason, origin.path, 0, errno_value);
+}
+
+// --password-fd and --password-file: the first line, which must not be empty.
+Secret read_first_line(int fd, const Origin& origin, const char* nothing_read) {
     Secret password;
-    if (!read_line(fd, password, what)) {
-        throw Error(ExitCode::failure, "no password: " + what + " ended before a line was read");
+    const LineRead read = read_line(fd, password, max_field_length);
+    switch (read.status) {
+    case LineRead::failed:
+        throw origin_error(origin, std::strerror(read.errno_value), read.errno_value);
+    case LineRead::no_input:
+        throw origin_error(origin, nothing_read);
+    case LineRead::too_long:
+        throw origin_error(origin, "the password is longer than 65535 bytes");
+    case LineRead::ok:
+        break;
+    }
+    if (password.empty()) {
+        throw origin_error(origin, "the first line is empty");
     }
     return password;
+}
+
+Secret read_stdin() {
+    Secret password;
+    const LineRead read = read_line(STDIN_FILENO, password, max_field_length);
+    switch (read.status) {
+    case LineRead::failed:
+        throw system_error({}, "cannot read the password from standard input", read.errno_value);
+    case LineRead::no_input:
+        throw Error(ExitCode::failure, "no password: standard input ended before a line was read");
+    case LineRead::too_long:
+        throw Error(ExitCode::failure, "the password from standard input is longer than 65535 bytes");
+    case LineRead::ok:
+        break;
+    }
+    return password;  // an empty line is refused by the caller, as for every source
 }
 
 void write_text(int fd, std::string_view text) {
@@ -74,6 +126,63 @@ void write_text(int fd, std::string_view text) {
     }
 }
 
+// StopGuard's state: one prompt at a time, so one slot, read by the handler.
+termios stop_shown;
+termios stop_hidden;
+volatile std::sig_atomic_t stop_fd = -1;
+int stop_prompt_fd = -1;
+std::string_view stop_prompt;
+struct sigaction stop_previous {};
+
+extern "C" void on_terminal_stop(int signal_number);
+
+void install_stop_handler() {
+    struct sigaction action {};
+    action.sa_handler = on_terminal_stop;
+    action.sa_flags = SA_RESTART;  // the read of the password resumes where it was
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTSTP, &action, nullptr);
+}
+
+// Only async-signal-safe calls: tcsetattr, sigaction, sigprocmask, raise, write.
+extern "C" void on_terminal_stop(int signal_number) {
+    const int saved_errno = errno;
+    if (stop_fd >= 0) {
+        tcsetattr(stop_fd, TCSANOW, &stop_shown);
+    }
+    struct sigaction stop {};
+    stop.sa_handler = SIG_DFL;
+    sigemptyset(&stop.sa_mask);
+    sigaction(signal_number, &stop, nullptr);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal_number);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    raise(signal_number);  // stops here; returns on SIGCONT
+    install_stop_handler();
+    if (stop_fd >= 0) {
+        tcsetattr(stop_fd, TCSANOW, &stop_hidden);
+        [[maybe_unused]] const auto ignored = write(stop_prompt_fd, stop_prompt.data(), stop_prompt.size());
+    }
+    errno = saved_errno;
+}
+
+// The terminal's line, or the reason there is none.
+Secret typed_line(const LineRead& read, Secret password) {
+    switch (read.status) {
+    case LineRead::failed:
+        throw system_error({}, "cannot read the password from the terminal", read.errno_value);
+    case LineRead::no_input:
+        throw Error(ExitCode::failure, "no password entered (end of input)");
+    case LineRead::too_long:
+        throw Error(ExitCode::failure, "the password is too long to type at a terminal (4095 bytes or more); "
+                                       "use --stdin or --password-file");
+    case LineRead::ok:
+        break;
+    }
+    return password;
+}
+
 // One prompt with echo off. The terminal is restored on return, on exceptions and on signals.
 Secret prompt_once(int tty_out, std::string_view prompt) {
     termios saved{};
@@ -83,24 +192,20 @@ Secret prompt_once(int tty_out, std::string_view prompt) {
     const TerminalGuard guard(STDIN_FILENO, saved);
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    // Echo goes off before the prompt appears: whoever sees the prompt may type at once.
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    write_text(tty_out, prompt);
     Secret password;
-    bool got = false;
-    try {
-        got = read_line(STDIN_FILENO, password, "the terminal");
-    } catch (...) {
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        write_text(tty_out, "\n");
-        throw;
+    LineRead read;
+    {
+        // Ends before echo is restored: a stop after that must not turn it off again.
+        const StopGuard stop(STDIN_FILENO, saved, quiet, tty_out, prompt);
+        // Echo goes off before the prompt appears: whoever sees the prompt may type at once.
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        write_text(tty_out, prompt);
+        // Stopping at the limit leaves the rest of an over-long line queued: TCSAFLUSH discards it.
+        read = read_line(STDIN_FILENO, password, max_typed_line - 1);
     }
     ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     write_text(tty_out, "\n");
-    if (!got) {
-        throw Error(ExitCode::failure, "no password entered (end of input)");
-    }
-    return password;
+    return typed_line(read, std::move(password));
 }
 
 Secret prompt(bool confirm) {
@@ -125,21 +230,31 @@ Secret prompt(bool confirm) {
 Secret from_environment(const std::string& name) {
     char* value = std::getenv(name.c_str());
     if (value == nullptr) {
-        throw Error(ExitCode::failure, "environment variable " + name + " is not set");
+        throw Error(ExitCode::failure, "--password-env: environment variable " + name + " is not set");
     }
     Secret password = Secret::copy_of(value);
     // Our copy of the environment is ours to wipe; children and /proc/PID/environ keep theirs.
     OPENSSL_cleanse(value, std::strlen(value));
     ::unsetenv(name.c_str());
+    if (password.empty()) {
+        throw Error(ExitCode::failure, "--password-env: environment variable " + name + " is empty");
+    }
     return password;
 }
 
 Secret from_file(const std::string& path) {
+    const Origin origin{"--password-file", path};
+    // Blocking open: a FIFO (or bash's <(...)) waits for its writer, as `cat` would.
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid()) {
-        throw system_error(path, "cannot open the password file", errno);
+        const int error = errno;
+        throw origin_error(origin, std::strerror(error), error);
     }
-    return read_one_line(fd.get(), path);
+    struct stat info {};
+    if (::fstat(fd.get(), &info) == 0 && S_ISDIR(info.st_mode)) {
+        throw origin_error(origin, std::strerror(EISDIR), EISDIR);
+    }
+    return read_first_line(fd.get(), origin, "the file is empty");
 }
 
 }  // namespace
@@ -149,9 +264,10 @@ Secret read_password(const PasswordSource& source, bool confirm) {
     case PasswordSourceKind::prompt:
         return prompt(confirm);
     case PasswordSourceKind::stdin_line:
-        return read_one_line(STDIN_FILENO, "standard input");
+        return read_stdin();
     case PasswordSourceKind::fd:
-        return read_one_line(source.fd, "file descriptor " + std::to_string(source.fd));
+        return read_first_line(source.fd, {"--password-fd " + std::to_string(source.fd), {}},
+                               "ended before a line was read");
     case PasswordSourceKind::env:
         return from_environment(source.name);
     case PasswordSourceKind::file:
@@ -162,6 +278,29 @@ Secret read_password(const PasswordSource& source, bool confirm) {
         break;
     }
     throw Error(ExitCode::failure, "internal error: the password argument is not read from a source");
+}
+
+StopGuard::StopGuard(int fd, const termios& shown, const termios& hidden, int prompt_fd, std::string_view prompt) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTSTP);
+    sigset_t previous_mask;
+    sigprocmask(SIG_BLOCK, &set, &previous_mask);  // the handler never sees a half-set slot
+    stop_shown = shown;
+    stop_hidden = hidden;
+    stop_prompt_fd = prompt_fd;
+    stop_prompt = prompt;
+    stop_fd = fd;
+    sigaction(SIGTSTP, nullptr, &stop_previous);
+    if (stop_previous.sa_handler != SIG_IGN) {  // a parent that ignores stops keeps them ignored
+        install_stop_handler();
+    }
+    sigprocmask(SIG_SETMASK, &previous_mask, nullptr);
+}
+
+StopGuard::~StopGuard() {
+    stop_fd = -1;
+    sigaction(SIGTSTP, &stop_previous, nullptr);
 }
 
 Secret generate_password(std::size_t length) {

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,4 +86,25 @@ TEST_CASE("the broker's account must be able to read the file", "[lint]") {
     BrokerAccount group_member{"member", ::geteuid() + 4242, ::getegid() + 4242, {::getegid()}};
     ::chmod(dir.file("pw").c_str(), 0640);
     CHECK(messages(lint_password_file(dir.file("pw"), BrokerVersion::v2_0, group_member)).size() == 2);  // readable
+}
+
+// A broker's user that reads the file only through the bits for others (root:root 0644) is
+// locked out by `chmod o-rwx`: the advice gives the file to that user instead.
+TEST_CASE("the advice for others' access never locks the broker's user out", "[lint]") {
+    const test::TempDir dir;
+    const std::string path = dir.file("pw");
+    test::write_file(path, "alice:" + good + "\n");
+    ::chmod(path.c_str(), 0644);
+    ::chmod(dir.path().c_str(), 0755);
+    const BrokerAccount stranger{"stranger", ::geteuid() + 4242, ::getegid() + 4242, {}};
+    REQUIRE(::getgrgid(stranger.gid) == nullptr);  // so the advice names no group
+    const auto found = messages(lint_password_file(path, BrokerVersion::v2_0, stranger));
+    REQUIRE(found.size() == 3);
+    CHECK(found[0] == "W0 mode 0644 gives others access (brokers warn, future versions refuse): chown stranger " +
+                          path + " && chmod 0600 " + path);
+    const BrokerAccount owner{"owner", ::geteuid(), ::getegid(), {}};
+    CHECK(messages(lint_password_file(path, BrokerVersion::v2_0, owner)) ==
+          std::vector<std::string>{"W0 mode 0644 gives others access (brokers warn, future versions refuse): "
+                                   "chmod o-rwx " +
+                                   path});
 }

@@ -8,19 +8,27 @@ documented difference (shared/facts/mosquitto_passwd-2.1.2.md):
 
   ADDS     2.1.2 prints "Adding password for user U" on stdout after a successful add
   UPDATES  ... and "Updating password for user U"
-  WARNS    2.1.2 warns about a file with permissions for others (the world-readable warning)
   USAGE    the usage text names -H argon2id (2.1.2) instead of -H sha512 (2.0.11)
   KEEPS    mqpasswd keeps lines the real tool drops (comments, lines after a corrupt one, an
            unterminated last line); the case gives both resulting files
   STDOUT   -c - writes the line to stdout (2.1.2); 2.0.11 creates a file named "-"
 
+2.1.2's warnings about a file's mode, owner and group are not copied: it tells root to `chown root`
+a file the broker reads as `mosquitto`, which locks that broker out. mqpasswd prints what 2.0.11
+prints there, nothing (the ownership cases below compare it), and leaves the advice to
+`mqpasswd check`. Usernames the broker would misread (empty, blanks at either end, a leading '#')
+are refused, where both real versions write them.
+
 Usage: test_compat.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
+import hashlib
 import os
+import pwd
 import re
 import subprocess
+import time
 
-from harness import AS_NOBODY, MQPASSWD, TempDir, Terminal, case, check, check_equal, run, run_cases
+from harness import AS_NOBODY, MQPASSWD, Broker, TempDir, Terminal, case, check, check_equal, run, run_cases
 
 REAL = "/usr/bin/mosquitto_passwd"
 HASH = re.compile(r"^(.*?):\$(6|7|argon2id)\$.*$")
@@ -45,6 +53,16 @@ USAGE_2_1 = USAGE_2_0.replace("[-H sha512 | -H sha512-pbkdf2]", "[-H argon2id | 
     "Defaults to argon2id, which is recommended.\n      Mosquitto 2.0 and earlier defaulted to sha512-pbkdf2.\n")
 
 LONG = "u" * 65536
+
+
+def give_to_broker_user(directory, mode=None):
+    """Setup: the file belongs to the broker's user, as a broker that drops privileges needs."""
+    path = os.path.join(directory, "pw")
+    if os.geteuid() == 0:
+        account = pwd.getpwnam("mosquitto")
+        os.chown(path, account.pw_uid, account.pw_gid)
+    if mode is not None:
+        os.chmod(path, mode)
 
 
 class Case:
@@ -89,7 +107,6 @@ CASES = [
     Case("username with DEL", ["-b", "pw", "a\x7fb", "p"]),
     Case("username of 65536 bytes", ["-b", "pw", LONG, "p"]),
     Case("password of 65536 bytes", ["-b", "pw", "u", "p" * 65536], file="a:b\n"),
-    Case("empty username is accepted", ["-b", "pw", "", "p"], file="a:b\n", tags=["ADDS"]),
     # Files that cannot be used.
     Case("-U on a missing file", ["-U", "nofile"]),
     Case("-D on a missing file", ["-D", "nofile", "u"]),
@@ -125,7 +142,19 @@ CASES = [
          verify={"carol": "c"}),
     Case("CRLF line updated", ["-b", "pw", "alice", "c"], file="alice:x\r\nbob:y\r\n", tags=["UPDATES"],
          verify={"alice": "c"}),
-    Case("world-readable file", ["-b", "pw", "carol", "c"], file="alice:x\n", mode=0o644, tags=["ADDS", "WARNS"]),
+    # Mode and owner: 2.0.11 says nothing in each case, and so do we (2.1.2 warns, see above).
+    Case("world-readable file", ["-b", "pw", "carol", "c"], file="alice:x\n", mode=0o644, tags=["ADDS"]),
+    Case("a file of root's, 0600", ["-b", "pw", "carol", "c"], file="alice:x\n", mode=0o600, tags=["ADDS"]),
+    Case("a file of the broker's user, 0600", ["-b", "pw", "carol", "c"], file="alice:x\n", tags=["ADDS"],
+         setup=give_to_broker_user, verify={"carol": "c"}),
+    Case("-D on a file of the broker's user", ["-D", "pw", "alice"], file="alice:x\nbob:y\n",
+         setup=give_to_broker_user),
+    Case("-U on a file of the broker's user", ["-U", "pw"], file="alice:secret\n", setup=give_to_broker_user,
+         verify={"alice": "secret"}),
+    Case("a world-readable file of the broker's user", ["-b", "pw", "alice", "c"], file="alice:x\n",
+         tags=["UPDATES"], setup=lambda d: give_to_broker_user(d, 0o644)),
+    Case("a file of the broker's user, prompting", ["pw", "bob"], stdin="secret\nsecret\n", file="a:b\n",
+         tags=["ADDS"], setup=give_to_broker_user, verify={"bob": "secret"}),
     # What the real tool calls corrupt: same messages and codes; mqpasswd keeps the lines.
     Case("a comment, then adding a user", ["-b", "pw", "carol", "c"], file="alice:x\n# staff\nbob:y\n",
          tags=["ADDS", "KEEPS"], real_file=["alice:x", "carol:<hash>"],
@@ -194,9 +223,6 @@ def expected_ours(item, real_code, real_out, real_err):
         out += f"Adding password for user {user}\n"
     if "UPDATES" in item.tags:
         out += f"Updating password for user {user}\n"
-    if "WARNS" in item.tags:
-        err = ("Warning: File {DIR}/pw has world readable permissions. Future versions will refuse to load this "
-               "file.\nTo fix this, use `chmod 0700 {DIR}/pw`.\n") + err
     return real_code, out, err
 
 
@@ -221,6 +247,19 @@ def check_case(item, ours_program):
                 check_equal(result.code, 0, f"[{item.name}] {label} file: verify {user}")
         if ours_file is not None and item.file is None and "-c" in item.args:
             check_equal(os.stat(ours_dir.file("pw")).st_mode & 0o777, 0o600, f"[{item.name}] new file mode")
+        if ours_file is not None and real_file is not None and item.file is not None:
+            check_equal(owner_and_mode(ours_dir.file("pw")), owner_and_mode(real_dir.file("pw")),
+                        f"[{item.name}] owner, group and mode (the real tool rewrites in place)")
+
+
+def owner_and_mode(path):
+    info = os.stat(path)
+    return info.st_uid, info.st_gid, info.st_mode & 0o7777
+
+
+def sha256(path):
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def compat_program(directory):
@@ -364,6 +403,153 @@ def compat_writes_are_atomic_and_keep_owner_and_mode():
         check(info.st_ino != inode, "replaced by rename, not rewritten in place")
         check_equal(info.st_mode & 0o777, 0o640, "mode kept")
         check_equal(sorted(directory.entries()), ["pw"], "no backup or temp file left")
+
+
+# (arguments after the file, stdin, the stderr line): names the broker would misread.
+MISREAD_USERNAMES = [
+    (["-b", "pw", "", "p"], "", "Error: Username must not be empty.\n"),
+    (["-c", "-b", "pw", "", "p"], "", "Error: Username must not be empty.\n"),
+    (["-c", "-b", "-", "", "p"], "", "Error: Username must not be empty.\n"),
+    (["pw", ""], "p\np\n", "Error: Username must not be empty.\n"),
+    (["-D", "pw", ""], "", "Error: Username must not be empty.\n"),
+    (["-b", "pw", " ", "p"], "", "Error: Username must not start or end with a space.\n"),
+    (["-b", "pw", " alice", "p"], "", "Error: Username must not start or end with a space.\n"),
+    (["-b", "pw", "alice ", "p"], "", "Error: Username must not start or end with a space.\n"),
+    (["pw", " bob"], "p\np\n", "Error: Username must not start or end with a space.\n"),
+    (["-D", "pw", " alice"], "", "Error: Username must not start or end with a space.\n"),
+    (["-b", "pw", "#alice", "p"], "", "Error: Username must not start with the '#' character.\n"),
+    # The real tool's own checks come first, so its messages win.
+    (["-b", "pw", " a:b", "p"], "", "Error: Username must not contain the ':' character.\n"),
+    (["-b", "pw", "\t", "p"], "", "Error: Username must not contain control characters.\n"),
+]
+
+
+@case
+def usernames_the_broker_would_misread_are_refused_and_the_file_kept():
+    # Fact check: Debian's 2.0.11 writes the line (":HASH"), which a 2.1 broker refuses, whole file.
+    with TempDir() as directory:
+        directory.write("pw", "alice:x\n", mode=0o600)
+        real = subprocess.run([REAL, "-b", "pw", "", "p"], capture_output=True, text=True, cwd=directory.path)
+        check_equal(real.returncode, 0, "2.0.11 accepts an empty username")
+        check(directory.read("pw").splitlines()[1].startswith(":$7$"), directory.read("pw"))
+    with TempDir() as bin_dir:
+        fronts = [[compat_program(bin_dir.path)], [os.path.abspath(MQPASSWD), "compat"]]
+        for front in fronts:
+            for args, stdin, message in MISREAD_USERNAMES:
+                with TempDir() as directory:
+                    pwfile = directory.write("pw", "alice:x\n# staff\n", mode=0o600)
+                    before = sha256(pwfile)
+                    completed = subprocess.run(front + args, input=stdin, capture_output=True, text=True,
+                                               cwd=directory.path)
+                    what = f"{front[-1]} {args!r}"
+                    check_equal((completed.returncode, completed.stdout, completed.stderr), (1, "", message), what)
+                    check_equal(sha256(pwfile), before, f"{what}: the file is byte-identical")
+                    check_equal(directory.entries(), ["pw"], f"{what}: no other file")
+
+
+@case
+def a_file_of_the_brokers_user_gets_no_advice_and_keeps_working():
+    check(os.geteuid() == 0, "needs root: the file is given to the broker's user")
+    account = pwd.getpwnam("mosquitto")
+    with TempDir() as directory, TempDir() as copy, TempDir() as bin_dir:
+        pwfile = directory.file("pw")
+        check_equal(run(["set", pwfile, "alice", "--stdin", "--create", "-q", "--broker-version", "2.0"],
+                        stdin="old-pw\n").code, 0)
+        os.chown(pwfile, account.pw_uid, account.pw_gid)
+        os.chmod(pwfile, 0o600)
+        copy_file = copy.write("pw", directory.read("pw"), mode=0o600)
+        os.chown(copy_file, account.pw_uid, account.pw_gid)
+        ours = subprocess.run([compat_program(bin_dir.path), "-b", pwfile, "alice", "new-pw"], capture_output=True,
+                              text=True)
+        real = subprocess.run([REAL, "-b", copy_file, "alice", "new-pw"], capture_output=True, text=True)
+        check_equal((real.returncode, real.stderr), (0, ""), "2.0.11 says nothing (fact check)")
+        check_equal((ours.returncode, ours.stdout, ours.stderr), (0, "Updating password for user alice\n", ""),
+                    "compat")
+        check_equal(owner_and_mode(pwfile), (account.pw_uid, account.pw_gid, 0o600), "owner and mode kept")
+        checked = run(["check", pwfile, "--broker-version", "2.0"])
+        check_equal((checked.code, checked.out), (0, f"{pwfile}: no problems found\n"), "check agrees: all is well")
+        with Broker(directory.path, pwfile) as broker:
+            broker.check_accepts("alice", "new-pw")
+            broker.check_refuses("alice", "old-pw")
+
+
+@case
+def check_never_advises_what_locks_the_broker_out():
+    # root:root 0644 is read by the broker's user through the bits for others: `chmod o-rwx` (or
+    # 2.1.2's `chmod 0700`) would lock it out, so check says to give the file to that user.
+    check(os.geteuid() == 0, "needs root")
+    with TempDir() as directory:
+        pwfile = directory.file("pw")
+        check_equal(run(["set", pwfile, "alice", "--stdin", "--create", "-q", "--broker-version", "2.0"],
+                        stdin="pw\n").code, 0)
+        os.chown(pwfile, 0, 0)
+        os.chmod(pwfile, 0o644)
+        checked = run(["check", pwfile, "--broker-version", "2.0"])
+        check(f"gives others access (brokers warn, future versions refuse): chown mosquitto:mosquitto {pwfile} "
+              f"&& chmod 0600 {pwfile}" in checked.out, checked.out)
+        check("chmod o-rwx" not in checked.out, checked.out)
+        account = pwd.getpwnam("mosquitto")
+        os.chown(pwfile, account.pw_uid, account.pw_gid)
+        checked = run(["check", pwfile, "--broker-version", "2.0"])
+        check(f"gives others access (brokers warn, future versions refuse): chmod o-rwx {pwfile}" in checked.out,
+              checked.out)
+
+
+def type_slowly(terminal, text, chunk=512):
+    """Types `text` in chunks, as a paste arrives: the terminal keeps the first 4095 bytes of a line."""
+    for start in range(0, len(text), chunk):
+        terminal.type(text[start:start + chunk])
+        time.sleep(0.005)
+
+
+def typed_twice(program, directory, args, password):
+    """Types `password` at the first prompt and, if it comes, the second; returns (exit code, screen)."""
+    terminal = Terminal(args, program=program, cwd=directory)
+    terminal.read_until("Password: ")
+    terminal.wait_for_echo_off()
+    type_slowly(terminal, password + "\n")
+    deadline = time.monotonic() + 10
+    while b"Reenter password: " not in terminal.seen and terminal.process.poll() is None:
+        check(time.monotonic() < deadline, f"no second prompt and no exit: {terminal.seen[-200:]!r}")
+        terminal.read_for(0.05)
+    if b"Reenter password: " in terminal.seen:
+        terminal.wait_for_echo_off()
+        type_slowly(terminal, password + "\n")
+    code = terminal.finish(timeout=20)
+    check(terminal.echo_is_on(), f"{program}: echo not restored")
+    terminal.close()
+    return code, terminal.seen.decode(errors="replace")
+
+
+@case
+def a_password_longer_than_a_terminal_line_is_refused_at_the_prompt():
+    long_password = "".join(chr(ord("a") + i % 26) for i in range(5000))
+    with TempDir() as bin_dir:
+        program = compat_program(bin_dir.path)
+        # Fact check: the real tool turns the terminal's line mode off (no kernel limit, and no line
+        # editing: a backspace is stored as a byte), so it takes all 5000 bytes. Our prompt keeps
+        # line editing, and with it the kernel's 4095-byte line: what may have been cut is refused.
+        with TempDir() as directory:
+            directory.write("pw", "a:b\n", mode=0o600)
+            code, _ = typed_twice(REAL, directory.path, ["pw", "bob"], long_password)
+            check_equal(code, 0, "the real tool's exit code")
+            check_equal(run(["verify", directory.file("pw"), "bob", "--stdin"], stdin=long_password + "\n").code, 0,
+                        "the real tool stored all 5000 bytes")
+        with TempDir() as directory:
+            pwfile = directory.write("pw", "a:b\n", mode=0o600)
+            before = sha256(pwfile)
+            code, screen = typed_twice(program, directory.path, ["pw", "bob"], long_password)
+            check_equal(code, 1, f"exit code; screen {screen[-300:]!r}")
+            check(screen.endswith("Password: \r\nError: Password must be less than 4095 characters long when typed "
+                                  "at a terminal.\r\n"), repr(screen[-300:]))
+            check("Reenter" not in screen, "refused at the first prompt")
+            check_equal(sha256(pwfile), before, "the file is byte-identical")
+        with TempDir() as directory:
+            directory.write("pw", "a:b\n", mode=0o600)
+            code, screen = typed_twice(program, directory.path, ["pw", "bob"], long_password[:4000])
+            check_equal(code, 0, f"a 4000-byte password; screen {screen[-200:]!r}")
+            check_equal(run(["verify", directory.file("pw"), "bob", "--stdin"],
+                            stdin=long_password[:4000] + "\n").code, 0, "the 4000-byte password was stored")
 
 
 run_cases()
