@@ -57,21 +57,23 @@ _mqpasswd() {
     local cur prev words cword split
     _init_completion -s || return
 
-    local global='-h --help --version --json -q --quiet --dry-run --create --force --hash --iterations
-                  --broker-version --owner --group'
+    # The global options, grouped by the commands they do something for (mqpasswd refuses the rest).
+    local common='-h --help --json -q --quiet' dry='--dry-run' create='--create' force='--force'
+    local hashing='--hash --iterations' profile='--broker-version' owner='--owner --group'
+    local reload='--reload --conf'
     local password='-b --batch --stdin --password-fd --password-env --password-file'
 
     case $prev in
         --hash) COMPREPLY=($(compgen -W 'sha512-pbkdf2 sha512 argon2id' -- "$cur")) && return ;;
         --broker-version) COMPREPLY=($(compgen -W '2.0 2.1 auto' -- "$cur")) && return ;;
-        --format) COMPREPLY=($(compgen -W 'lines csv jsonl' -- "$cur")) && return ;;
+        --format) COMPREPLY=($(compgen -W 'lines csv jsonl json' -- "$cur")) && return ;;
         --owner) COMPREPLY=($(compgen -u -- "$cur")) && return ;;
         --group) COMPREPLY=($(compgen -g -- "$cur")) && return ;;
         --password-env) COMPREPLY=($(compgen -e -- "$cur")) && return ;;
         --pid) COMPREPLY=($(compgen -W "$(command pgrep -x mosquitto 2>/dev/null)" -- "$cur")) && return ;;
         --password-file | --conf | --pwfile) _filedir && return ;;
         --iterations | --password-fd | -j | --jobs | --listener) return ;;
-        --reload | --generate) $split && { [[ $prev == --reload ]] && _filedir; return; } ;;
+        --generate) $split && return ;;
     esac
     $split && return
 
@@ -100,26 +102,27 @@ _mqpasswd() {
 
     local options=''
     case $command in
-        '') options='' ;;
+        '') options="$common --version $dry $create $force $hashing $profile $owner" ;;
         compat) _mqpasswd_compat "$cur" && return ;;
-        set | add) options="$password --generate --reload" ;;
-        verify) options=$password ;;
-        delete) options='--missing-ok --reload' ;;
-        list) options='' ;;
-        upgrade) options='--reload' ;;
-        import) options='--format --prune --skip-invalid -j --jobs --reload' ;;
-        check) options='--conf' ;;
+        set | add) options="$common $dry $create $force $hashing $profile $owner $password --generate $reload" ;;
+        verify) options="$common $password" ;;
+        delete) options="$common $dry $force $profile --missing-ok $reload" ;;
+        list) options=$common ;;
+        upgrade) options="$common $dry $force $hashing $profile $reload" ;;
+        import) options="$common $dry $create $force $hashing $profile $owner --format --prune --skip-invalid -j --jobs $reload" ;;
+        check) options="$common $profile --conf" ;;
         broker)
             case $action in
-                enable) options='--conf --pwfile --no-anonymous --replace --listener --fix-permissions' ;;
-                reload) options='--conf --pid' ;;
+                enable) options="$common $dry --conf --pwfile --no-anonymous --replace --listener --fix-permissions" ;;
+                reload) options="$common $dry $profile --conf --pid" ;;
+                '') options="$common" ;;
             esac
             ;;
         *) return ;;
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$global $options" -- "$cur"))
+        COMPREPLY=($(compgen -W "$options" -- "$cur"))
         return
     fi
     case $command in

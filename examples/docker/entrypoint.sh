@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds the broker's password file from secrets, then runs the given command.
-#   MQTT_USERS_FILE        user:password lines, CSV or JSON Lines (e.g. a Docker secret);
-#                          the file then holds exactly these users (--prune)
+#   MQTT_USERS_FILE        the users (e.g. a Docker secret); the file then holds exactly these
+#                          users (--prune), plus MQTT_USERNAME
+#   MQTT_USERS_FORMAT      lines (user:password, the default), csv, jsonl or json: --prune
+#                          removes users, so the format is stated, never guessed
 #   MQTT_USERNAME + MQTT_PASSWORD   one more user, from the environment (the value is read by
 #                          mqpasswd from its environment, never from argv)
 #   PASSWORD_FILE          where to write (default /mosquitto/config/passwd)
@@ -17,7 +19,7 @@ common="--create --broker-version $broker --owner ${owner%%:*} --group ${owner#*
 
 if [ -n "${MQTT_USERS_FILE:-}" ]; then
     # shellcheck disable=SC2086 # $common is a list of options
-    mqpasswd import $common --prune "$pwfile" "$MQTT_USERS_FILE"
+    mqpasswd import $common --prune --format "${MQTT_USERS_FORMAT:-lines}" "$pwfile" "$MQTT_USERS_FILE"
 fi
 if [ -n "${MQTT_USERNAME:-}" ]; then
     # shellcheck disable=SC2086

@@ -31,5 +31,8 @@ struct ResolvedProfile {
 
 // "2.0", "2.1" or "auto" (detect; when no broker is found, 2.0: every 2.x broker reads its hashes).
 [[nodiscard]] ResolvedProfile resolve_profile(const std::string& requested);
+// Throws Error(usage) unless `requested` is 2.0, 2.1 or auto: every command checks it, also those
+// that never resolve a profile.
+void check_broker_version_name(const std::string& requested);
 
 }  // namespace mqpasswd

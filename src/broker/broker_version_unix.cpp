@@ -146,15 +146,19 @@ std::optional<DetectedBroker> detect_installed_broker() {
     return DetectedBroker{*version, *program};
 }
 
+void check_broker_version_name(const std::string& requested) {
+    if (requested != "2.0" && requested != "2.1" && requested != "auto") {
+        throw Error(ExitCode::usage, "--broker-version must be 2.0, 2.1 or auto, not '" + requested + "'");
+    }
+}
+
 ResolvedProfile resolve_profile(const std::string& requested) {
+    check_broker_version_name(requested);
     if (requested == "2.0") {
         return {BrokerVersion::v2_0, "--broker-version 2.0"};
     }
     if (requested == "2.1") {
         return {BrokerVersion::v2_1, "--broker-version 2.1"};
-    }
-    if (requested != "auto") {
-        throw Error(ExitCode::usage, "--broker-version must be 2.0, 2.1 or auto, not '" + requested + "'");
     }
     if (const auto broker = detect_installed_broker()) {
         return {profile_for_version(broker->version), "mosquitto " + broker->version + " at " + broker->program};

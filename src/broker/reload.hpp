@@ -18,6 +18,7 @@ struct ReloadRequest {
     std::optional<pid_t> pid;  // --pid: skip the search
     std::string pwfile;        // when set, CONF must name this file
     BrokerVersion broker = BrokerVersion::v2_0;
+    bool dry_run = false;  // check and find the broker, signal nothing, run nothing
 };
 
 struct ReloadResult {
@@ -26,6 +27,7 @@ struct ReloadResult {
 
 // Validates every password file CONF names (errors refuse the reload), finds the broker, signals
 // it, and checks that it is still running. Throws Error saying what it tried when it cannot.
+// A dry run stops before the signal (or systemctl) and says what it would have done.
 [[nodiscard]] ReloadResult reload_broker(const ReloadRequest& request);
 
 }  // namespace mqpasswd

@@ -92,9 +92,12 @@ int run_systemctl_reload() {
     return ::waitpid(child, &status, 0) == child && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-ReloadResult hang_up(pid_t pid, const std::string& how) {
+ReloadResult hang_up(pid_t pid, const std::string& how, bool dry_run) {
     if (!is_mosquitto(pid)) {
         throw Error(ExitCode::failure, "process " + std::to_string(pid) + " (" + how + ") is not a running mosquitto");
+    }
+    if (dry_run) {
+        return {"SIGHUP to mosquitto pid " + std::to_string(pid) + " (" + how + ")"};
     }
     if (::kill(pid, SIGHUP) != 0) {
         throw system_error({}, "cannot signal mosquitto process " + std::to_string(pid), errno);
@@ -113,16 +116,16 @@ ReloadResult reload_broker(const ReloadRequest& request) {
     const MosquittoConf conf = read_mosquitto_conf(request.conf);
     validate(conf, request);
     if (request.pid) {
-        return hang_up(*request.pid, "--pid");
+        return hang_up(*request.pid, "--pid", request.dry_run);
     }
     const ConfOption* pid_file = conf.last("pid_file");
     if (pid_file != nullptr) {
         if (const auto pid = pid_from_file(pid_file->value); pid && is_mosquitto(*pid)) {
-            return hang_up(*pid, "pid_file " + pid_file->value);
+            return hang_up(*pid, "pid_file " + pid_file->value, request.dry_run);
         }
     }
     if (systemd_unit_active()) {
-        if (run_systemctl_reload() != 0) {
+        if (!request.dry_run && run_systemctl_reload() != 0) {
             throw Error(ExitCode::failure, "systemctl reload mosquitto failed");
         }
         return {"systemctl reload mosquitto"};

@@ -15,41 +15,59 @@
 namespace mqpasswd::cli {
 namespace {
 
-ReloadRequest request_for(const Options& options, const std::string& conf) {
+ReloadRequest request_for(const Options& options) {
     ReloadRequest request;
-    request.conf = conf.empty() ? default_mosquitto_conf : conf;
+    request.conf = options.conf.empty() ? default_mosquitto_conf : options.conf;
     if (options.pid) {
         request.pid = static_cast<pid_t>(*options.pid);
     }
     request.pwfile = options.pwfile;
     request.broker = resolve_profile(options.broker_version).version;
+    request.dry_run = options.dry_run;
     return request;
 }
 
 }  // namespace
 
 int run_broker_reload(const Options& options) {
-    const ReloadResult result = reload_broker(request_for(options, options.conf));
+    const ReloadResult result = reload_broker(request_for(options));
     if (options.json) {
-        std::cout << JsonObject().field("reloaded", true).field("how", result.how).str() << '\n';
+        std::cout << JsonObject()
+                         .field("reloaded", !options.dry_run)
+                         .field("dry_run", options.dry_run)
+                         .field("how", result.how)
+                         .str()
+                  << '\n';
     } else if (!options.quiet) {
-        std::cout << "reloaded: " << result.how << '\n';
+        std::cout << (options.dry_run ? "dry run: would reload: " : "reloaded: ") << printable(result.how) << '\n';
     }
     return 0;
 }
 
-void reload_after_write(const Options& options, bool written) {
-    if (!options.reload || !written) {
-        return;
+ReloadOutcome reload_after_write(const Options& options, bool written) {
+    ReloadOutcome outcome;
+    outcome.requested = options.reload;
+    if (!options.reload) {
+        return outcome;
+    }
+    if (!written && !options.dry_run) {
+        outcome.problem = "nothing was written (mqpasswd broker reload reloads it anyway)";
+        return outcome;
+    }
+    if (options.dry_run) {
+        // The file is not written, so there is nothing new to check it against: say what would run.
+        outcome.how = "mqpasswd broker reload --conf " +
+                      (options.conf.empty() ? std::string(default_mosquitto_conf) : options.conf);
+        return outcome;
     }
     try {
-        const ReloadResult result = reload_broker(request_for(options, *options.reload));
-        if (!options.quiet) {
-            std::cerr << "mqpasswd: reloaded: " << result.how << '\n';
-        }
+        outcome.how = reload_broker(request_for(options)).how;
+        outcome.reloaded = true;
     } catch (const Error& error) {
-        throw Error(error.code(), describe(error) + " (the password file itself was updated)", options.pwfile);
+        outcome.problem = describe(error);
+        outcome.failed = true;
     }
+    return outcome;
 }
 
 }  // namespace mqpasswd::cli
@@ -67,25 +85,36 @@ std::string absolute_existing(const std::string& path) {
     return result;
 }
 
-// The broker's user must read the file; returns the problem left, if any.
-std::optional<std::string> settle_permissions(const Options& options, const std::string& broker_user,
-                                              const std::string& pwfile) {
+// The broker's user must read the file, or the broker pointed at it runs with no users at all.
+// Settled before the configuration is touched: with --fix-permissions the file is given to that
+// user (not on a dry run); without it the command stops here, the configuration unchanged.
+// Returns what was (or, on a dry run, would be) done to the file, "" for nothing.
+std::string settle_permissions(const Options& options, const std::string& broker_user, const std::string& pwfile) {
     const auto account = broker_account(broker_user);
     if (!account) {
-        return std::nullopt;
+        return {};
     }
-    auto problem = readability_problem(pwfile, *account);
-    if (problem && options.fix_permissions && !options.dry_run) {
-        give_to_account(pwfile, *account);
-        problem = readability_problem(pwfile, *account);
-        if (!problem && !options.quiet && !options.json) {
-            std::cout << pwfile << ": now owned by " << account->name << ", mode 0600\n";
-        }
+    const auto problem = readability_problem(pwfile, *account);
+    if (!problem) {
+        return {};
     }
-    return problem;
+    if (!options.fix_permissions) {
+        throw Error(ExitCode::failure, *problem + " (or run again with --fix-permissions); nothing was changed",
+                    pwfile);
+    }
+    const std::string done = "owned by " + account->name + ", mode 0600";
+    if (options.dry_run) {
+        return "would be " + done;
+    }
+    give_to_account(pwfile, *account);
+    if (const auto left = readability_problem(pwfile, *account)) {
+        throw Error(ExitCode::failure, *left + "; the configuration was not changed", pwfile);
+    }
+    return "now " + done;
 }
 
-void print_plan(const Options& options, const std::string& conf, const EnablePlan& plan) {
+void print_plan(const Options& options, const std::string& conf, const EnablePlan& plan,
+                const std::string& pwfile, const std::string& permissions) {
     if (options.json) {
         JsonArray actions;
         for (const auto& action : plan.actions) {
@@ -97,10 +126,13 @@ void print_plan(const Options& options, const std::string& conf, const EnablePla
             files.add_string(change.path);
             diff +=
                 unified_diff(line_diff(split_text_lines(change.before.value_or("")), split_text_lines(change.after)),
-                             change.before ? change.path : "/dev/null", change.path + " (new)");
+                             change.before ? change.path : "/dev/null", change.path + " (dry run)");
         }
         JsonObject object;
         object.field("conf", conf).field("changed", !plan.changes.empty()).field("dry_run", options.dry_run);
+        if (!permissions.empty()) {
+            object.field("pwfile_permissions", permissions);
+        }
         object.raw("files", files.str()).raw("actions", actions.str());
         if (options.dry_run) {
             object.field("diff", diff);
@@ -110,6 +142,9 @@ void print_plan(const Options& options, const std::string& conf, const EnablePla
     }
     if (options.quiet) {
         return;
+    }
+    if (!permissions.empty()) {
+        std::cout << printable(pwfile) << ": " << permissions << '\n';
     }
     if (plan.changes.empty()) {
         std::cout << conf << ": already set up for this password file; nothing to change\n";
@@ -122,7 +157,7 @@ void print_plan(const Options& options, const std::string& conf, const EnablePla
         for (const auto& change : plan.changes) {
             std::cout << unified_diff(
                 line_diff(split_text_lines(change.before.value_or("")), split_text_lines(change.after)),
-                change.before ? change.path : "/dev/null", change.path + " (new)");
+                change.before ? change.path : "/dev/null", change.path + " (dry run)");
         }
         std::cout << "dry run: nothing was written\n";
     } else {
@@ -137,13 +172,11 @@ int run_broker_enable(const Options& options) {
     EnableRequest request{conf, absolute_existing(options.pwfile), options.no_anonymous, options.replace,
                           options.listeners};
     const EnablePlan plan = plan_enable(request);
+    const std::string permissions = settle_permissions(options, plan.broker_user, request.pwfile);
     if (!options.dry_run) {
         apply_enable(plan);
     }
-    print_plan(options, conf, plan);
-    if (const auto problem = settle_permissions(options, plan.broker_user, request.pwfile)) {
-        throw Error(ExitCode::failure, *problem + " (or run again with --fix-permissions)", request.pwfile);
-    }
+    print_plan(options, conf, plan, request.pwfile, permissions);
     return 0;
 }
 

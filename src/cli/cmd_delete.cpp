@@ -9,9 +9,7 @@ int run_delete(const Options& options) {
     const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
         return remove_users(file, options.users, options.missing_ok);
     });
-    print_update(options, UpdateSummary{result, nullptr, nullptr});
-    reload_after_write(options, result.written);
-    return 0;
+    return finish_update(options, UpdateSummary{result, nullptr, nullptr});
 }
 
 }  // namespace mqpasswd::cli

@@ -5,8 +5,10 @@
 #include "core/bulk_import.hpp"
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
+#include "core/quote.hpp"
 
 #include <chrono>
+#include <unordered_map>
 #include <iostream>
 #include <unistd.h>
 
@@ -59,24 +61,45 @@ std::function<void(std::size_t, std::size_t)> progress_for(const Options& option
 
 }  // namespace
 
+// Users whose record asked for a hash other than the command's, so the report names what each got.
+std::unordered_map<std::string, HashSpec> own_specs(const ImportBatch& batch, const std::vector<HashSpec>& specs,
+                                                    const HashSpec& target) {
+    std::unordered_map<std::string, HashSpec> own;
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        const HashSpec& spec = specs[i];
+        if (spec.algorithm != target.algorithm || spec.iterations != target.iterations ||
+            spec.salt_length != target.salt_length) {
+            own.emplace(batch.records[i].username, spec);
+        }
+    }
+    return own;
+}
+
 int run_import(const Options& options) {
     std::optional<ImportFormat> format;
     if (!options.format.empty() && !(format = import_format_from_name(options.format))) {
-        throw Error(ExitCode::usage, "--format must be lines, csv or jsonl, not '" + options.format + "'");
+        throw Error(ExitCode::usage,
+                    "--format must be lines, csv, jsonl or json, not " + quoted_name(options.format));
     }
     const WriteTarget target = resolve_target(options);
     check_writable_target(options.pwfile, options.create);  // before SOURCE is consumed
     const Secret content = read_import_source(options.source);
     const ImportBatch batch = parse_import(content.text(), format, source_label(options), options.skip_invalid);
+    BulkImportOptions bulk{options.prune, options.jobs, progress_for(options), {}};
+    if (options.prune) {
+        check_prune_is_safe(batch, source_label(options));
+        for (const auto& skipped : batch.skipped) {
+            bulk.also_named.push_back(*skipped.username);
+        }
+    }
     const std::vector<HashSpec> specs = specs_for(batch, options, target);
-    const BulkImportOptions bulk{options.prune, options.jobs, progress_for(options)};
+    const auto own = own_specs(batch, specs, target.spec);
     const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
         return import_users(file, batch.records, specs, target.broker, bulk);
     });
     UpdateSummary summary{result, &target, nullptr, options.skip_invalid ? &batch.skipped : nullptr, true};
-    print_update(options, summary);
-    reload_after_write(options, result.written);
-    return 0;
+    summary.own_specs = &own;
+    return finish_update(options, summary);
 }
 
 }  // namespace mqpasswd::cli

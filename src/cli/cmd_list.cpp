@@ -6,8 +6,7 @@
 namespace mqpasswd::cli {
 
 int run_list(const Options& options) {
-    print_listing(options);
-    return 0;
+    return print_listing(options);
 }
 
 }  // namespace mqpasswd::cli

@@ -1,6 +1,7 @@
 // mqpasswd set PWFILE USER: everything is checked before the password is read, so a typo in the
 // path never costs the user a password entry.
 #include "cli/commands.hpp"
+#include "core/quote.hpp"
 #include "cli/output.hpp"
 #include "core/edit.hpp"
 #include "core/error.hpp"
@@ -12,7 +13,7 @@ namespace mqpasswd::cli {
 int run_set(Options& options) {
     const std::string& user = options.users.front();
     if (const auto problem = username_problem(user)) {
-        throw Error(ExitCode::usage, *problem + ": '" + printable(user) + "'");
+        throw Error(ExitCode::usage, *problem + ": " + quoted_name(user));
     }
     const WriteTarget target = resolve_target(options);
     check_writable_target(options.pwfile, options.create);
@@ -24,9 +25,7 @@ int run_set(Options& options) {
     const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
         return set_user(file, user, password, target.spec, target.broker);
     });
-    print_update(options, UpdateSummary{result, &target, generated ? &password : nullptr});
-    reload_after_write(options, result.written);
-    return 0;
+    return finish_update(options, UpdateSummary{result, &target, generated ? &password : nullptr});
 }
 
 }  // namespace mqpasswd::cli

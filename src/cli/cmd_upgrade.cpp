@@ -10,9 +10,7 @@ int run_upgrade(const Options& options) {
     const WriteTarget target = resolve_target(options);
     const UpdateResult result = update_password_file(
         options.pwfile, update_options(options), [&](PwFile& file) { return upgrade_plain_text(file, target.spec); });
-    print_update(options, UpdateSummary{result, &target, nullptr});
-    reload_after_write(options, result.written);
-    return 0;
+    return finish_update(options, UpdateSummary{result, &target, nullptr});
 }
 
 }  // namespace mqpasswd::cli

@@ -1,16 +1,21 @@
 // The native command line of DESIGN §3: password file first, one subcommand, global options
-// accepted before or after it.
+// accepted before or after it. No option takes an optional value that a space could separate
+// from it: `--reload` is a plain flag (the configuration is `--conf CONF`), and `--generate`'s
+// length needs '='; a value typed after either with a space is refused, never read as a user.
 #include "cli/command_line.hpp"
 
+#include "broker/broker_version.hpp"
 #include "cli/help_format.hpp"
 #include "cli/version.hpp"
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "core/secret.hpp"
 
 #include <CLI/CLI.hpp>
 #include <climits>
 
 #include <algorithm>
+#include <sys/stat.h>
 
 namespace mqpasswd::cli {
 namespace {
@@ -22,23 +27,68 @@ struct PasswordFlags {
     std::optional<int> fd;
     std::optional<std::string> env;
     std::optional<std::string> file;
-    std::size_t generate_length = 20;
+    std::size_t generate_length = default_generated_length;
     CLI::Option* generate = nullptr;  // given when count() > 0
 };
 
-void add_global_options(CLI::App& app, Options& options) {
-    app.add_flag("--json", options.json, "Print one JSON object (or array) on stdout");
-    app.add_flag("-q,--quiet", options.quiet, "Print nothing on success");
-    app.add_flag("--dry-run", options.dry_run, "Compute and report, write nothing, show a masked diff");
-    app.add_flag("--create", options.create, "Create PWFILE if it does not exist");
-    app.add_flag("--force", options.force, "Edit a file that has malformed lines (keeping them as they are)");
-    app.add_option("--hash", options.hash, "argon2id, sha512-pbkdf2 (default) or sha512")->option_text("NAME");
-    app.add_option("--iterations", options.iterations, "PBKDF2 iterations (default 1000)")->option_text("N");
-    app.add_option("--broker-version", options.broker_version,
-                   "The broker reading the file: 2.0, 2.1 or auto (default)")
-        ->option_text("VERSION");
-    app.add_option("--owner", options.new_owner.owner, "Owner of a newly created file")->option_text("USER");
-    app.add_option("--group", options.new_owner.group, "Group of a newly created file")->option_text("GROUP");
+// The global options and the commands each does something for. One table: an option given to a
+// command it does nothing for is a usage error (never silently ignored), and each command's
+// --help lists the global options that apply to it.
+struct GlobalOption {
+    CLI::Option* option = nullptr;
+    std::vector<Command> commands;
+};
+
+struct CommandName {
+    Command command;
+    const char* name;  // as the user types it
+};
+
+constexpr CommandName command_names[] = {
+    {Command::set, "set"},         {Command::remove, "delete"},          {Command::verify, "verify"},
+    {Command::list, "list"},       {Command::upgrade, "upgrade"},        {Command::import, "import"},
+    {Command::check, "check"},     {Command::broker_reload, "broker reload"}, {Command::broker_enable, "broker enable"}};
+
+const char* name_of(Command command) {
+    for (const auto& entry : command_names) {
+        if (entry.command == command) {
+            return entry.name;
+        }
+    }
+    return "?";
+}
+
+std::vector<GlobalOption> add_global_options(CLI::App& app, Options& options) {
+    using enum Command;
+    const std::vector<Command> writers = {set, remove, upgrade, import};
+    const std::vector<Command> hashers = {set, upgrade, import};
+    const std::vector<Command> creators = {set, import};
+    std::vector<GlobalOption> globals;
+    const auto add = [&](CLI::Option* option, std::vector<Command> commands) {
+        globals.push_back({option, std::move(commands)});
+    };
+    add(app.add_flag("--json", options.json, "Print one JSON object on stdout, on failure too"),
+        {set, remove, verify, list, upgrade, import, check, broker_reload, broker_enable});
+    add(app.add_flag("-q,--quiet", options.quiet, "Print nothing on success"),
+        {set, remove, verify, list, upgrade, import, check, broker_reload, broker_enable});
+    add(app.add_flag("--dry-run", options.dry_run, "Report what would change; write, signal and chown nothing"),
+        {set, remove, upgrade, import, broker_reload, broker_enable});
+    add(app.add_flag("--create", options.create, "Create PWFILE if it does not exist"), creators);
+    add(app.add_flag("--force", options.force, "Edit a file that has malformed lines (keeping them as they are)"),
+        writers);
+    add(app.add_option("--hash", options.hash, "argon2id, sha512-pbkdf2 (default) or sha512")->option_text("NAME"),
+        hashers);
+    add(app.add_option("--iterations", options.iterations, "PBKDF2 iterations (default 1000)")->option_text("N"),
+        hashers);
+    add(app.add_option("--broker-version", options.broker_version,
+                       "The broker reading the file: 2.0, 2.1 or auto (default)")
+            ->option_text("VERSION"),
+        {set, remove, upgrade, import, check, broker_reload});
+    add(app.add_option("--owner", options.new_owner.owner, "Owner of a file --create makes")->option_text("USER"),
+        creators);
+    add(app.add_option("--group", options.new_owner.group, "Group of a file --create makes")->option_text("GROUP"),
+        creators);
+    return globals;
 }
 
 void add_password_options(CLI::App& command, PasswordFlags& flags, bool allow_generate) {
@@ -51,15 +101,19 @@ void add_password_options(CLI::App& command, PasswordFlags& flags, bool allow_ge
         ->option_text("FILE");
     if (allow_generate) {
         // A flag, so `--generate PWFILE` never swallows the file name; the length needs '='.
-        flags.generate = command.add_flag("--generate{20}", flags.generate_length,
-                                          "Generate a password of LEN characters (default 20) and print it");
+        flags.generate = command.add_flag("--generate{" + std::to_string(default_generated_length) + "}",
+                                          flags.generate_length,
+                                          "Generate a password of LEN characters (default " +
+                                              std::to_string(default_generated_length) +
+                                              "); only it goes to stdout");
         flags.generate->option_text("[=LEN]");
     }
 }
 
 // Turns the flags into exactly one source. Two sources, or -b without a password (or a password
 // without -b), is a usage error: guessing which one was meant could set the wrong password.
-PasswordSource source(PasswordSourceKind kind, int fd = -1, std::string name = {}, std::size_t length = 20) {
+PasswordSource source(PasswordSourceKind kind, int fd = -1, std::string name = {},
+                      std::size_t length = default_generated_length) {
     return PasswordSource{kind, fd, std::move(name), length};
 }
 
@@ -103,24 +157,194 @@ void check_values(const Options& options) {
     if (options.iterations && (*options.iterations < 1 || *options.iterations > INT_MAX)) {
         throw Error(ExitCode::usage, "--iterations must be from 1 to 2147483647");
     }
+    check_broker_version_name(options.broker_version);
+    if ((options.new_owner.owner || options.new_owner.group) && !options.create) {
+        throw Error(ExitCode::usage, "--owner and --group apply only to a file made with --create");
+    }
+    if (!options.conf.empty() && !options.reload &&
+        (options.command == Command::set || options.command == Command::remove ||
+         options.command == Command::upgrade || options.command == Command::import)) {
+        throw Error(ExitCode::usage, "--conf names the configuration for --reload; give --reload too");
+    }
+    if (options.prune && options.format.empty()) {
+        // Refused before SOURCE is read. (bulk_import's check_prune_is_safe holds the same rule
+        // for every caller of the core.)
+        throw Error(ExitCode::usage, "--prune removes users, so it never runs on a guessed format: give --format "
+                                     "(lines, csv, jsonl or json)");
+    }
+    if (options.json && options.password_source.kind == PasswordSourceKind::generate) {
+        throw Error(ExitCode::usage, "--generate prints the new password alone on stdout and passwords never appear "
+                                     "in JSON: drop --json, or generate the password yourself and give it with "
+                                     "--stdin");
+    }
+}
+
+void refuse_inapplicable(const std::vector<GlobalOption>& globals, Command command) {
+    for (const auto& global : globals) {
+        if (global.option->count() > 0 &&
+            std::find(global.commands.begin(), global.commands.end(), command) == global.commands.end()) {
+            std::string applies;
+            for (const Command other : global.commands) {
+                applies += (applies.empty() ? "" : ", ") + std::string(name_of(other));
+            }
+            throw Error(ExitCode::usage, global.option->get_name() + " does nothing for " + name_of(command) +
+                                             " (it applies to " + applies + ")");
+        }
+    }
+}
+
+// `--reload CONF` and `--generate 32` look like an option and its value but are a flag and a
+// positional argument: CONF would become a user to delete or the import source, 32 the user to
+// create. Refused, with the spelling that was probably meant. A value after a flag that cannot be
+// such a mistake (`--reload PWFILE USER`) is left alone.
+void refuse_misread_values(const std::vector<std::string>& args, const Options& options) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (i + 1 >= args.size() || args[i + 1].empty() || args[i + 1].front() == '-') {
+            continue;
+        }
+        const std::string& next = args[i + 1];
+        const bool positional_after_file = std::find(options.users.begin(), options.users.end(), next) !=
+                                               options.users.end() ||
+                                           (options.command == Command::import && next == options.source);
+        if (!positional_after_file) {
+            continue;
+        }
+        struct stat info {};
+        if (args[i] == "--reload" && (next.ends_with(".conf") || ::stat(next.c_str(), &info) == 0)) {
+            throw Error(ExitCode::usage, "--reload takes no value, and " + quoted_name(next) +
+                                             " would be read as a user or source; name the configuration with "
+                                             "--conf CONF");
+        }
+        if (args[i] == "--generate" && std::all_of(next.begin(), next.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            throw Error(ExitCode::usage, "--generate takes its length with '=' (--generate=" + next + "); " +
+                                             quoted_name(next) + " would be read as the user");
+        }
+    }
+}
+
+// "mqpasswd", "mqpasswd help [COMMAND...]" and a misspelt command get an answer a person can act on
+// instead of CLI11's "A subcommand is required".
+std::string commands_list() {
+    return "set, delete, verify, list, import, upgrade, check, broker enable, broker reload";
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// The first argument that is not an option or an option's value: the command the user typed.
+std::optional<std::string> typed_command(const std::vector<std::string>& args) {
+    static const std::vector<std::string> with_value = {"--hash", "--iterations", "--broker-version", "--owner",
+                                                        "--group"};
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (std::find(with_value.begin(), with_value.end(), args[i]) != with_value.end()) {
+            ++i;
+        } else if (args[i].empty() || args[i].front() != '-') {
+            return args[i];
+        }
+    }
+    return std::nullopt;
+}
+
+void check_command_word(std::vector<std::string>& args) {
+    for (const auto& arg : args) {
+        if (arg.rfind("--reload=", 0) == 0) {  // the old spelling; CLI11 would only say "Could not convert"
+            throw Error(ExitCode::usage, "--reload takes no value; name the configuration with --conf CONF");
+        }
+    }
+    if (args.empty()) {
+        throw Error(ExitCode::usage, "a command is required: " + commands_list() + " (mqpasswd --help)");
+    }
+    if (args.front() == "help") {  // `mqpasswd help set` is `mqpasswd set --help`
+        args.front() = "--help";
+        std::rotate(args.begin(), args.begin() + 1, args.end());
+        return;
+    }
+    const bool asks_for_text = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+        return arg == "--help" || arg == "-h" || arg == "--version";
+    });
+    const auto typed = typed_command(args);
+    static const std::vector<std::string> known = {"set",  "add",   "delete", "verify", "list",
+                                                   "upgrade", "import", "check", "broker"};
+    if (!typed) {
+        if (!asks_for_text) {
+            throw Error(ExitCode::usage, "a command is required: " + commands_list() + " (mqpasswd --help)");
+        }
+        return;
+    }
+    if (std::find(known.begin(), known.end(), *typed) != known.end()) {
+        return;
+    }
+    std::string message = "unknown command " + quoted_name(*typed);
+    std::string nearest;
+    std::size_t nearest_distance = 3;  // suggest only what is at most 2 edits away, or a prefix
+    for (const auto& name : known) {
+        const std::size_t distance = typed->size() >= 2 && name.rfind(*typed, 0) == 0 ? 1 : edit_distance(*typed, name);
+        if (distance < nearest_distance) {
+            nearest = name;
+            nearest_distance = distance;
+        }
+    }
+    if (!nearest.empty()) {
+        message += " (did you mean '" + nearest + "'?)";
+    }
+    throw Error(ExitCode::usage, message + "; the commands are " + commands_list() + " (mqpasswd --help)");
+}
+
+// One row of `--help`'s option table, laid out as CLI11 lays out its own (HelpFormatter).
+std::string help_row(const CLI::Option& option) {
+    std::string name;
+    for (const auto& short_name : option.get_snames()) {
+        name += "-" + short_name + ",";
+    }
+    for (const auto& long_name : option.get_lnames()) {
+        name += "--" + long_name + ",";
+    }
+    name.pop_back();
+    if (!option.get_option_text().empty()) {
+        name += " " + option.get_option_text();
+    }
+    name.resize(std::max<std::size_t>(name.size() + 1, 28), ' ');
+    return "  " + name + option.get_description() + "\n";
 }
 
 // Commands are listed as "Commands"; the footers say what no option list shows: where global options
-// go, how to get more, exit codes.
-void describe_for_help(CLI::App& app) {
-    app.footer("Each command takes PWFILE first; `mqpasswd COMMAND --help` lists its options, and the options\n"
-               "above go before or after it. `mqpasswd compat ARGS...` takes mosquitto_passwd's command line.\n"
+// go, how to get more, exit codes. Each command's footer lists the global options that apply to it.
+void describe_for_help(CLI::App& app, const std::vector<std::pair<CLI::App*, Command>>& commands,
+                       const std::vector<GlobalOption>& globals) {
+    app.footer("Each command takes PWFILE first; `mqpasswd COMMAND --help` lists its options and the global\n"
+               "options above that apply to it, which go before or after it.\n"
+               "`mqpasswd compat ARGS...` takes mosquitto_passwd's command line.\n"
                "Exit status: 0 done, 1 failed (file unchanged), 2 usage, 3 password mismatch, 4 no such user.\n"
                "Everything else: man mqpasswd");
-    std::vector<CLI::App*> commands = app.get_subcommands({});
-    while (!commands.empty()) {
-        CLI::App* command = commands.back();
-        commands.pop_back();
+    for (CLI::App* command : app.get_subcommands({})) {
         command->group("Commands");
-        command->footer("Global options (mqpasswd --help) go before or after the command.");
         for (CLI::App* nested : command->get_subcommands({})) {
-            commands.push_back(nested);
+            nested->group("Commands");
         }
+    }
+    for (const auto& [command, kind] : commands) {
+        std::string footer = "Global options (before or after the command):\n";
+        for (const auto& global : globals) {
+            if (std::find(global.commands.begin(), global.commands.end(), kind) != global.commands.end()) {
+                footer += help_row(*global.option);
+            }
+        }
+        footer.pop_back();  // CLI11 ends the help with its own newline
+        command->footer(footer);
     }
 }
 
@@ -134,20 +358,31 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     std::string password;
     const WipeOnExit wipe_password(password);  // CLI11 hands the -b password over as a std::string
     std::vector<CLI::Option*> password_options;
+    check_command_word(args);
+    std::vector<std::string> typed = args;  // in order, for refuse_misread_values; may hold a -b password
+    struct WipeAll {
+        std::vector<std::string>& strings;
+        ~WipeAll() {
+            for (auto& text : strings) {
+                wipe(text);
+            }
+        }
+    } const wipe_typed{typed};
 
     CLI::App app{"Manage Mosquitto password files, safely.", "mqpasswd"};
     app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
     app.require_subcommand(1);
     app.set_version_flag("--version", std::function<std::string()>(version_text),
                          "Print the version and the OpenSSL and libargon2 built with");
-    add_global_options(app, options);
+    const std::vector<GlobalOption> globals = add_global_options(app, options);
 
     CLI::App* set = app.add_subcommand("set", "Add a user or change a user's password")->alias("add");
     CLI::App* remove = app.add_subcommand("delete", "Remove users");
     CLI::App* verify = app.add_subcommand("verify", "Check a password: exit 0 match, 3 mismatch, 4 no such user");
     CLI::App* list = app.add_subcommand("list", "List users with their hash algorithm and parameters");
     CLI::App* upgrade = app.add_subcommand("upgrade", "Hash plain-text lines; leave hashed lines alone");
-    CLI::App* import = app.add_subcommand("import", "Set many users from user:password lines, CSV or JSON Lines");
+    CLI::App* import =
+        app.add_subcommand("import", "Set many users from user:password lines, CSV or JSON");
     CLI::App* check = app.add_subcommand("check", "Find what a broker would reject or warn about: exit 0 clean, 1 not");
     for (CLI::App* command : {set, remove, verify, list, upgrade, import, check}) {
         command->fallthrough();
@@ -161,9 +396,9 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     remove->add_option("USER", options.users, "Usernames to remove")->required();
     remove->add_flag("--missing-ok", options.missing_ok, "Ignore users that are not in the file");
     import->add_option("SOURCE", options.source, "The records: a file, a pipe, /dev/fd/N, or - for stdin (default)");
-    import->add_option("--format", options.format, "lines, csv or jsonl (default: guessed from the content)")
+    import->add_option("--format", options.format, "lines, csv, jsonl or json (needed with --prune)")
         ->option_text("FORMAT");
-    import->add_flag("--prune", options.prune, "Remove users that are not in SOURCE");
+    import->add_flag("--prune", options.prune, "Remove users that SOURCE does not name (needs --format)");
     import->add_flag("--skip-invalid", options.skip_invalid, "Import the valid records and list the others");
     import->add_option("-j,--jobs", options.jobs, "Hashing threads (default: one per CPU)")->option_text("N");
     check->add_option("--conf", options.conf, "The mosquitto.conf that should name PWFILE (and its broker's user)")
@@ -191,16 +426,16 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
         ->option_text("PORT");
     enable->add_flag("--fix-permissions", options.fix_permissions,
                      "Give PWFILE to the broker's user if it cannot read it");
-    std::string reload_conf;
-    std::vector<CLI::Option*> reload_flags;
     for (CLI::App* command : {set, remove, import, upgrade}) {
-        // A flag, so `--reload PWFILE` never swallows the file name; CONF needs '='.
-        reload_flags.push_back(command->add_flag("--reload{/etc/mosquitto/mosquitto.conf}", reload_conf,
-                                                 "Then reload the broker (CONF: /etc/mosquitto/mosquitto.conf)"));
-        reload_flags.back()->option_text("[=CONF]");
+        command->add_flag("--reload", options.reload, "Then check the file and make the broker re-read it");
+        command->add_option("--conf", options.conf, "The configuration for --reload (default /etc/mosquitto/mosquitto.conf)")
+            ->option_text("CONF");
     }
-
-    describe_for_help(app);
+    const std::vector<std::pair<CLI::App*, Command>> commands = {
+        {set, Command::set},     {remove, Command::remove},        {verify, Command::verify},
+        {list, Command::list},   {upgrade, Command::upgrade},      {import, Command::import},
+        {check, Command::check}, {reload, Command::broker_reload}, {enable, Command::broker_enable}};
+    describe_for_help(app, commands, globals);
 
     std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
     try {
@@ -212,16 +447,9 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     } catch (const CLI::ParseError& error) {
         throw Error(ExitCode::usage, error.what());
     }
-    for (auto& arg : args) {
-        wipe(arg);
-    }
     if (parsed.help) {
         return parsed;
     }
-    const std::pair<CLI::App*, Command> commands[] = {
-        {set, Command::set},     {remove, Command::remove},        {verify, Command::verify},
-        {list, Command::list},   {upgrade, Command::upgrade},      {import, Command::import},
-        {check, Command::check}, {reload, Command::broker_reload}, {enable, Command::broker_enable}};
     for (const auto& [command, kind] : commands) {
         if (command->parsed()) {
             options.command = kind;
@@ -232,11 +460,8 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     }
     const bool has_password = std::any_of(password_options.begin(), password_options.end(),
                                           [](const CLI::Option* option) { return option->count() > 0; });
-    for (const CLI::Option* flag : reload_flags) {
-        if (flag->count() > 0) {
-            options.reload = reload_conf;
-        }
-    }
+    refuse_inapplicable(globals, options.command);
+    refuse_misread_values(typed, options);
     options.password_source = choose_source(flags, has_password);
     options.password_argument = password;
     check_values(options);

@@ -47,6 +47,12 @@ Secret obtain_password(Options& options, bool confirm) {
     return password;
 }
 
+int finish_update(const Options& options, UpdateSummary summary) {
+    const ReloadOutcome reload = reload_after_write(options, summary.result.written);
+    summary.reload = &reload;
+    return print_update(options, summary);
+}
+
 int run_command(Options& options) {
     switch (options.command) {
     case Command::set:

@@ -18,9 +18,11 @@ namespace mqpasswd::cli {
 [[nodiscard]] int run_check(const Options& options);
 [[nodiscard]] int run_broker_reload(const Options& options);
 [[nodiscard]] int run_broker_enable(const Options& options);
-// --reload after a write: reloads when `written`, prints how on stderr (unless quiet); a failure
-// says the file itself was updated.
-void reload_after_write(const Options& options, bool written);
+// --reload after a write: reloads when `written`; never throws (the file is already written, so
+// the outcome goes into the command's one report).
+[[nodiscard]] ReloadOutcome reload_after_write(const Options& options, bool written);
+// Reloads as asked, prints the whole result; returns the exit code.
+[[nodiscard]] int finish_update(const Options& options, UpdateSummary summary);
 
 [[nodiscard]] int run_command(Options& options);
 

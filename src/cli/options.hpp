@@ -10,6 +10,9 @@
 
 namespace mqpasswd::cli {
 
+// --generate without =LEN.
+inline constexpr std::size_t default_generated_length = 20;
+
 enum class Command { set, remove, verify, list, upgrade, import, check, broker_reload, broker_enable };
 
 struct Options {
@@ -29,14 +32,14 @@ struct Options {
     std::string broker_version = "auto";
     OwnerRequest new_owner;
 
-    std::string conf;        // check, broker: the mosquitto.conf ("" = none for check, Debian's for broker)
+    std::string conf;  // check, broker, --reload: the mosquitto.conf ("" = none for check, else Debian's)
     std::optional<int> pid;  // broker reload --pid
     // broker enable
     bool no_anonymous = false;
     bool replace = false;
     bool fix_permissions = false;
     std::vector<std::string> listeners;
-    std::optional<std::string> reload;  // --reload[=CONF] after a successful write
+    bool reload = false;  // --reload: after a write, `broker reload` with `conf`
 
     // import
     std::string source = "-";

@@ -3,6 +3,7 @@
 // this scales with cores while the file edit stays linear.
 #include "core/bulk_import.hpp"
 
+#include "core/error.hpp"
 #include "core/profile.hpp"
 
 #include <atomic>
@@ -81,6 +82,23 @@ void run_parallel(std::size_t count, unsigned jobs, const std::function<void(std
 
 }  // namespace
 
+void check_prune_is_safe(const ImportBatch& batch, const std::string& source_name) {
+    if (batch.guessed) {
+        throw Error(ExitCode::usage,
+                    "--prune removes users, so it never runs on a guessed format: give --format "
+                    "(lines, csv, jsonl or json)",
+                    source_name);
+    }
+    for (const auto& skipped : batch.skipped) {
+        if (!skipped.username) {
+            throw Error(ExitCode::failure,
+                        "not pruning: this record was skipped and the user it names cannot be read, so any "
+                        "user could be one the source means to keep; nothing was changed",
+                        source_name, skipped.line);
+        }
+    }
+}
+
 unsigned effective_jobs(unsigned jobs) noexcept {
     if (jobs != 0) {
         return jobs;
@@ -135,6 +153,9 @@ EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records, 
         std::unordered_set<std::string_view> wanted;
         for (const auto& record : records) {
             wanted.insert(record.username);
+        }
+        for (const auto& name : options.also_named) {
+            wanted.insert(name);
         }
         for (auto& user : file.remove_unless([&](std::string_view name) { return wanted.contains(name); })) {
             report.changes.push_back({std::move(user), Action::removed});

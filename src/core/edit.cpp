@@ -1,5 +1,6 @@
 // In-memory edits. No I/O here: update.cpp runs these under the file lock.
 #include "core/edit.hpp"
+#include "core/quote.hpp"
 
 #include "core/error.hpp"
 #include "core/secret.hpp"
@@ -80,7 +81,7 @@ EditReport remove_users(PwFile& file, const std::vector<std::string>& users, boo
         } else if (missing_ok) {
             report.changes.push_back({user, Action::missing});
         } else {
-            throw Error(ExitCode::no_such_user, "no such user '" + user + "'");
+            throw Error(ExitCode::no_such_user, "no such user " + quoted_name(user));
         }
     }
     return report;

@@ -1,6 +1,7 @@
 // Parsing follows the broker's tokenizer (shared/facts/pwfile-format.md §2.1) so that what we
 // call an entry is exactly what the broker reads; anything it would reject or misread is malformed.
 #include "core/pwfile.hpp"
+#include "core/quote.hpp"
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
@@ -370,7 +371,7 @@ std::vector<LineProblem> PwFile::duplicate_users() const {
 }
 
 std::string duplicate_message(std::string_view username, std::size_t first_line) {
-    return "duplicate user '" + std::string(username) + "' (first at line " + std::to_string(first_line) + ")";
+    return "duplicate user " + quoted_name(username) + " (first at line " + std::to_string(first_line) + ")";
 }
 
 std::string masked_text(const PwLine& line) {

@@ -1,5 +1,6 @@
 // Queries that stream the file through a LineReader.
 #include "core/query.hpp"
+#include "core/quote.hpp"
 
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
@@ -62,7 +63,7 @@ UserHash find_user(const std::string& path, std::string_view user) {
         found.line = raw->number;
     }
     if (found.line == 0) {
-        throw Error(ExitCode::no_such_user, "no such user '" + std::string(user) + "'", path);
+        throw Error(ExitCode::no_such_user, "no such user " + quoted_name(user), path);
     }
     return found;
 }

@@ -81,6 +81,7 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     }
     if (options.dry_run) {
         result.masked_changes = masked_changes(original, file.lines());
+        result.created = !snapshot.exists && result.report.changed();  // would be
         return result;
     }
     // Nothing to write: same bytes, or a file to create that the edit left without a user.

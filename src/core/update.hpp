@@ -22,7 +22,7 @@ struct UpdateOptions {
 struct UpdateResult {
     EditReport report;
     bool written = false;  // the file was replaced (false when unchanged or dry run)
-    bool created = false;  // ... and did not exist before
+    bool created = false;  // ... and did not exist before (on a dry run: would be created)
     // The change line by line with every hash masked, for --dry-run's diff. Filled on dry runs.
     std::vector<DiffStep> masked_changes;
 };

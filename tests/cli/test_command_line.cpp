@@ -115,3 +115,57 @@ TEST_CASE("help and version return text instead of options", "[command_line]") {
     REQUIRE(version);
     CHECK(version->rfind("mqpasswd ", 0) == 0);
 }
+
+TEST_CASE("no option takes an optional value that a space could separate", "[command_line]") {
+    const Options options = parse({"delete", "pw", "alice", "--reload", "--conf", "/etc/m.conf"});
+    CHECK(options.reload);
+    CHECK(options.conf == "/etc/m.conf");
+    CHECK(options.users == std::vector<std::string>{"alice"});
+    CHECK(parse({"set", "--reload", "pw", "u", "--stdin"}).pwfile == "pw");  // a flag before PWFILE is fine
+    CHECK(usage_error({"delete", "pw", "alice", "--missing-ok", "--reload", "/etc/mosquitto/mosquitto.conf"}) ==
+          "--reload takes no value, and '/etc/mosquitto/mosquitto.conf' would be read as a user or source; name the "
+          "configuration with --conf CONF");
+    CHECK(usage_error({"import", "pw", "--reload", "broker.conf"}).rfind("--reload takes no value", 0) == 0);
+    CHECK(usage_error({"set", "pw", "u", "--stdin", "--reload=/etc/m.conf"}) ==
+          "--reload takes no value; name the configuration with --conf CONF");
+    CHECK(usage_error({"set", "pw", "--generate", "32"}) ==
+          "--generate takes its length with '=' (--generate=32); '32' would be read as the user");
+    CHECK(usage_error({"delete", "pw", "alice", "--conf", "/etc/m.conf"}) ==
+          "--conf names the configuration for --reload; give --reload too");
+}
+
+TEST_CASE("a global option is refused where it does nothing", "[command_line]") {
+    CHECK(usage_error({"delete", "pw", "alice", "--create"}) ==
+          "--create does nothing for delete (it applies to set, import)");
+    CHECK(usage_error({"list", "pw", "--hash", "sha512"}) ==
+          "--hash does nothing for list (it applies to set, upgrade, import)");
+    CHECK(usage_error({"verify", "pw", "u", "--dry-run", "--stdin"}).rfind("--dry-run does nothing for verify", 0) == 0);
+    CHECK(usage_error({"set", "pw", "u", "--stdin", "--owner", "root"}) ==
+          "--owner and --group apply only to a file made with --create");
+    CHECK(usage_error({"list", "pw", "--broker-version", "3"}).rfind("--broker-version does nothing for list", 0) ==
+          0);
+    CHECK(usage_error({"check", "pw", "--broker-version", "3"}) ==
+          "--broker-version must be 2.0, 2.1 or auto, not '3'");
+    const auto help = parse_command_line({"delete", "--help"}).help;
+    REQUIRE(help);
+    CHECK(help->find("--dry-run") != std::string::npos);
+    CHECK(help->find("--create") == std::string::npos);
+}
+
+TEST_CASE("no command, help and a misspelt command get an answer to act on", "[command_line]") {
+    CHECK(usage_error({}).rfind("a command is required: set, delete, verify", 0) == 0);
+    CHECK(usage_error({"--json"}).rfind("a command is required", 0) == 0);
+    CHECK(usage_error({"sett", "pw"}).rfind("unknown command 'sett' (did you mean 'set'?)", 0) == 0);
+    CHECK(usage_error({"--hash", "sha512", "lst", "pw"}).rfind("unknown command 'lst' (did you mean 'list'?)", 0) == 0);
+    const auto help = parse_command_line({"help"}).help;
+    REQUIRE(help);
+    CHECK(help->find("Commands:") != std::string::npos);
+    const auto set_help = parse_command_line({"help", "set"}).help;
+    REQUIRE(set_help);
+    CHECK(set_help->find("--password-env") != std::string::npos);
+}
+
+TEST_CASE("--generate never puts a password into JSON", "[command_line]") {
+    CHECK(usage_error({"set", "pw", "u", "--generate", "--json"}).rfind("--generate prints the new password alone", 0) ==
+          0);
+}

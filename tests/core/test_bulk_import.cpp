@@ -1,5 +1,6 @@
 #include "core/bulk_import.hpp"
 #include "core/secret.hpp"
+#include "core/error.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -24,7 +25,7 @@ HashSpec fast() {
 
 EditReport import(PwFile& file, const std::vector<ImportRecord>& records, bool prune = false, unsigned jobs = 2) {
     const std::vector<HashSpec> specs(records.size(), fast());
-    return import_users(file, records, specs, BrokerVersion::v2_0, {prune, jobs, {}});
+    return import_users(file, records, specs, BrokerVersion::v2_0, {prune, jobs, {}, {}});
 }
 
 std::vector<Action> actions(const EditReport& report) {
@@ -91,4 +92,41 @@ TEST_CASE("set_all matches set, one pass", "[pwfile]") {
     many.set_all(std::move(entries));
     CHECK(many.serialise() == one.serialise());
     CHECK(many.serialise() == "a:A\r\nb:2\r\nc:4\r\nd:D\r\n");
+}
+
+TEST_CASE("prune keeps the users that skipped records name", "[bulk_import]") {
+    PwFile file = PwFile::parse("a:x\nb:y\nc:z\n");
+    const auto records = records_of({{"a", "x"}});
+    const std::vector<HashSpec> specs(records.size(), fast());
+    const auto report = import_users(file, records, specs, BrokerVersion::v2_0, {true, 1, {}, {"b"}});
+    REQUIRE(report.changes.size() == 2);
+    CHECK(report.changes[1].user == "c");
+    CHECK(report.changes[1].action == Action::removed);
+    CHECK(file.find("b") != PwFile::npos);
+}
+
+TEST_CASE("prune refuses a guessed format and a skipped record whose user cannot be read", "[bulk_import]") {
+    ImportBatch batch;
+    batch.guessed = true;
+    std::string message;
+    try {
+        check_prune_is_safe(batch, "src");
+    } catch (const Error& error) {
+        CHECK(error.code() == ExitCode::usage);
+        message = describe(error);
+    }
+    CHECK(message == "src: --prune removes users, so it never runs on a guessed format: give --format (lines, csv, "
+                     "jsonl or json)");
+    batch.guessed = false;
+    batch.skipped.push_back({4, "user 'bob': the password is empty", std::string("bob")});
+    check_prune_is_safe(batch, "src");  // bob is named: prune can keep him
+    batch.skipped.push_back({7, "no ':' between username and password", std::nullopt});
+    message.clear();
+    try {
+        check_prune_is_safe(batch, "src");
+    } catch (const Error& error) {
+        CHECK(error.code() == ExitCode::failure);
+        message = describe(error);
+    }
+    CHECK(message.rfind("src:7: not pruning: this record was skipped", 0) == 0);
 }

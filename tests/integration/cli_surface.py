@@ -32,10 +32,15 @@ def _section(text, title):
     return section
 
 
+GLOBAL_OPTIONS_TITLE = "Global options (before or after the command)"
+
+
 def options(path=()):
-    """The option names `mqpasswd PATH --help` lists: {'-q', '--quiet', '--reload', ...}."""
+    """The option names `mqpasswd PATH --help` lists, its own and the global options that apply to it:
+    {'-q', '--quiet', '--reload', ...}. For the top level (no PATH), every global option."""
     names = set()
-    for line in _section(help_text(path), "Options"):
+    text = help_text(path)
+    for line in _section(text, "Options") + _section(text, GLOBAL_OPTIONS_TITLE):
         match = _OPTION_COLUMN.match(line)
         check(match is not None, f"not an option line: {line!r}")
         for part in match.group(1).split(","):

@@ -70,12 +70,14 @@ def json_reports_are_complete_and_never_hold_hashes():
         pwfile = new_file(directory)
         result = run(["set", pwfile, "bob", "--stdin", "--json", "--broker-version", "2.0"], stdin="pw\n")
         report = json.loads(result.out)
-        check_equal(set(report), {"file", "changed", "dry_run", "created", "added", "updated", "rehashed",
-                                  "unchanged", "removed", "missing", "upgraded", "hash"}, "keys")
+        check_equal(set(report), {"file", "changed", "written", "dry_run", "created", "added", "updated", "rehashed",
+                                  "unchanged", "removed", "missing", "upgraded", "users", "hash", "warnings"}, "keys")
+        check_equal(report["users"], [{"user": "bob", "action": "added", "hash": {
+            "algorithm": "sha512-pbkdf2", "iterations": 1000, "salt_length": 12}}], "what was written, per user")
         check_equal(report["hash"]["salt_length"], 12, "2.0 salt")
         check_equal(report["added"], ["bob"], "added")
         listing = run(["list", pwfile, "--json"])
-        check_equal(json.loads(listing.out)[1], {"user": "bob", "line": 2, "algorithm": "sha512-pbkdf2",
+        check_equal(json.loads(listing.out)["users"][1], {"user": "bob", "line": 2, "algorithm": "sha512-pbkdf2",
                                                  "iterations": 1000, "salt_length": 12}, "list entry")
         content = directory.read("pw")
         for line in content.splitlines():
@@ -92,12 +94,12 @@ def dry_run_shows_a_masked_diff_and_writes_nothing():
         result = run(["set", pwfile, "carol", "--stdin", "--dry-run"], stdin=SECRET_MARK + "\n")
         check_equal(result.code, 0)
         check_equal(result.out.splitlines()[1:], [
-            f"--- {pwfile}", f"+++ {pwfile} (new)", "@@ -1,2 +1,3 @@", " alice:$7$********", " bob:$7$********",
+            f"--- {pwfile}", f"+++ {pwfile} (dry run)", "@@ -1,2 +1,3 @@", " alice:$7$********", " bob:$7$********",
             "+carol:$7$********", "dry run: nothing was written"], "dry-run output")
         check_no_secret(result)
         check_equal(directory.read("pw"), content, "file after a dry run")
-        result = run(["set", pwfile, "dave", "--generate", "--dry-run", "--json"])
-        check("generated_password" not in json.loads(result.out), "a dry run showed a password it never stored")
+        result = run(["set", pwfile, "dave", "--generate", "--dry-run"])
+        check(result.out.startswith(f"{pwfile}: dave would be added ("), "a dry run shows no password: it stores none")
         report = json.loads(run(["delete", pwfile, "alice", "--dry-run", "--json"]).out)
         check("-alice:$7$********" in report["diff"] and report["dry_run"], report)
         check_equal(directory.read("pw"), content, "file after a dry-run delete")

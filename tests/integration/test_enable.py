@@ -130,7 +130,7 @@ def a_running_broker_goes_from_anonymous_to_passwords_without_a_restart():
             check_equal(reloaded.code, 0, repr(reloaded))
             check(publish_anonymous(broker) != 0, "anonymous still accepted after enable + reload")
             broker.check_accepts("alice", "alice-pw")
-            added = run(["set", pwfile, "bob", "--stdin", f"--reload={broker.config}", "-q"], stdin="bob-pw\n")
+            added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", broker.config, "-q"], stdin="bob-pw\n")
             check_equal(added.code, 0, repr(added))
             broker.check_accepts("bob", "bob-pw")
             broker.check_round_trip("bob", "bob-pw", "alice", "alice-pw")
