@@ -113,8 +113,8 @@ std::string settle_permissions(const Options& options, const std::string& broker
     return "now " + done;
 }
 
-void print_plan(const Options& options, const std::string& conf, const EnablePlan& plan,
-                const std::string& pwfile, const std::string& permissions) {
+void print_plan(const Options& options, const std::string& conf, const EnablePlan& plan, const std::string& pwfile,
+                const std::string& permissions) {
     if (options.json) {
         JsonArray actions;
         for (const auto& action : plan.actions) {

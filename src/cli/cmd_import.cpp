@@ -8,9 +8,9 @@
 #include "core/quote.hpp"
 
 #include <chrono>
-#include <unordered_map>
 #include <iostream>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace mqpasswd::cli {
 namespace {
@@ -78,8 +78,7 @@ std::unordered_map<std::string, HashSpec> own_specs(const ImportBatch& batch, co
 int run_import(const Options& options) {
     std::optional<ImportFormat> format;
     if (!options.format.empty() && !(format = import_format_from_name(options.format))) {
-        throw Error(ExitCode::usage,
-                    "--format must be lines, csv, jsonl or json, not " + quoted_name(options.format));
+        throw Error(ExitCode::usage, "--format must be lines, csv, jsonl or json, not " + quoted_name(options.format));
     }
     const WriteTarget target = resolve_target(options);
     check_writable_target(options.pwfile, options.create);  // before SOURCE is consumed

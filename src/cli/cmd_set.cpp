@@ -1,11 +1,11 @@
 // mqpasswd set PWFILE USER: everything is checked before the password is read, so a typo in the
 // path never costs the user a password entry.
 #include "cli/commands.hpp"
-#include "core/quote.hpp"
 #include "cli/output.hpp"
 #include "core/edit.hpp"
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
+#include "core/quote.hpp"
 #include "core/username.hpp"
 
 namespace mqpasswd::cli {

@@ -44,10 +44,15 @@ struct CommandName {
     const char* name;  // as the user types it
 };
 
-constexpr CommandName command_names[] = {
-    {Command::set, "set"},         {Command::remove, "delete"},          {Command::verify, "verify"},
-    {Command::list, "list"},       {Command::upgrade, "upgrade"},        {Command::import, "import"},
-    {Command::check, "check"},     {Command::broker_reload, "broker reload"}, {Command::broker_enable, "broker enable"}};
+constexpr CommandName command_names[] = {{Command::set, "set"},
+                                         {Command::remove, "delete"},
+                                         {Command::verify, "verify"},
+                                         {Command::list, "list"},
+                                         {Command::upgrade, "upgrade"},
+                                         {Command::import, "import"},
+                                         {Command::check, "check"},
+                                         {Command::broker_reload, "broker reload"},
+                                         {Command::broker_enable, "broker enable"}};
 
 const char* name_of(Command command) {
     for (const auto& entry : command_names) {
@@ -101,11 +106,10 @@ void add_password_options(CLI::App& command, PasswordFlags& flags, bool allow_ge
         ->option_text("FILE");
     if (allow_generate) {
         // A flag, so `--generate PWFILE` never swallows the file name; the length needs '='.
-        flags.generate = command.add_flag("--generate{" + std::to_string(default_generated_length) + "}",
-                                          flags.generate_length,
-                                          "Generate a password of LEN characters (default " +
-                                              std::to_string(default_generated_length) +
-                                              "); only it goes to stdout");
+        flags.generate =
+            command.add_flag("--generate{" + std::to_string(default_generated_length) + "}", flags.generate_length,
+                             "Generate LEN characters (default " + std::to_string(default_generated_length) +
+                                 "), print them alone on stdout");
         flags.generate->option_text("[=LEN]");
     }
 }
@@ -162,8 +166,8 @@ void check_values(const Options& options) {
         throw Error(ExitCode::usage, "--owner and --group apply only to a file made with --create");
     }
     if (!options.conf.empty() && !options.reload &&
-        (options.command == Command::set || options.command == Command::remove ||
-         options.command == Command::upgrade || options.command == Command::import)) {
+        (options.command == Command::set || options.command == Command::remove || options.command == Command::upgrade ||
+         options.command == Command::import)) {
         throw Error(ExitCode::usage, "--conf names the configuration for --reload; give --reload too");
     }
     if (options.prune && options.format.empty()) {
@@ -203,9 +207,9 @@ void refuse_misread_values(const std::vector<std::string>& args, const Options& 
             continue;
         }
         const std::string& next = args[i + 1];
-        const bool positional_after_file = std::find(options.users.begin(), options.users.end(), next) !=
-                                               options.users.end() ||
-                                           (options.command == Command::import && next == options.source);
+        const bool positional_after_file =
+            std::find(options.users.begin(), options.users.end(), next) != options.users.end() ||
+            (options.command == Command::import && next == options.source);
         if (!positional_after_file) {
             continue;
         }
@@ -215,7 +219,8 @@ void refuse_misread_values(const std::vector<std::string>& args, const Options& 
                                              " would be read as a user or source; name the configuration with "
                                              "--conf CONF");
         }
-        if (args[i] == "--generate" && std::all_of(next.begin(), next.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (args[i] == "--generate" &&
+            std::all_of(next.begin(), next.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             throw Error(ExitCode::usage, "--generate takes its length with '=' (--generate=" + next + "); " +
                                              quoted_name(next) + " would be read as the user");
         }
@@ -277,8 +282,8 @@ void check_command_word(std::vector<std::string>& args) {
         return arg == "--help" || arg == "-h" || arg == "--version";
     });
     const auto typed = typed_command(args);
-    static const std::vector<std::string> known = {"set",  "add",   "delete", "verify", "list",
-                                                   "upgrade", "import", "check", "broker"};
+    static const std::vector<std::string> known = {"set",     "add",    "delete", "verify", "list",
+                                                   "upgrade", "import", "check",  "broker"};
     if (!typed) {
         if (!asks_for_text) {
             throw Error(ExitCode::usage, "a command is required: " + commands_list() + " (mqpasswd --help)");
@@ -381,8 +386,7 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     CLI::App* verify = app.add_subcommand("verify", "Check a password: exit 0 match, 3 mismatch, 4 no such user");
     CLI::App* list = app.add_subcommand("list", "List users with their hash algorithm and parameters");
     CLI::App* upgrade = app.add_subcommand("upgrade", "Hash plain-text lines; leave hashed lines alone");
-    CLI::App* import =
-        app.add_subcommand("import", "Set many users from user:password lines, CSV or JSON");
+    CLI::App* import = app.add_subcommand("import", "Set many users from user:password lines, CSV or JSON");
     CLI::App* check = app.add_subcommand("check", "Find what a broker would reject or warn about: exit 0 clean, 1 not");
     for (CLI::App* command : {set, remove, verify, list, upgrade, import, check}) {
         command->fallthrough();
@@ -428,7 +432,9 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
                      "Give PWFILE to the broker's user if it cannot read it");
     for (CLI::App* command : {set, remove, import, upgrade}) {
         command->add_flag("--reload", options.reload, "Then check the file and make the broker re-read it");
-        command->add_option("--conf", options.conf, "The configuration for --reload (default /etc/mosquitto/mosquitto.conf)")
+        command
+            ->add_option("--conf", options.conf,
+                         "The configuration for --reload (default /etc/mosquitto/mosquitto.conf)")
             ->option_text("CONF");
     }
     const std::vector<std::pair<CLI::App*, Command>> commands = {

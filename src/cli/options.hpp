@@ -32,7 +32,7 @@ struct Options {
     std::string broker_version = "auto";
     OwnerRequest new_owner;
 
-    std::string conf;  // check, broker, --reload: the mosquitto.conf ("" = none for check, else Debian's)
+    std::string conf;        // check, broker, --reload: the mosquitto.conf ("" = none for check, else Debian's)
     std::optional<int> pid;  // broker reload --pid
     // broker enable
     bool no_anonymous = false;

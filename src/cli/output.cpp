@@ -345,11 +345,11 @@ int print_update(const Options& options, const UpdateSummary& summary) {
     }
     const ReloadOutcome none;
     const ReloadOutcome& reload = summary.reload != nullptr ? *summary.reload : none;
-    const std::string failure =
-        reload.failed ? printable(options.pwfile) + " was written, but the broker was not reloaded: " +
-                            reload.problem + "; once that is fixed, run: mqpasswd broker reload" +
-                            (options.conf.empty() ? "" : " --conf " + options.conf)
-                      : std::string();
+    const std::string failure = reload.failed ? printable(options.pwfile) +
+                                                    " was written, but the broker was not reloaded: " + reload.problem +
+                                                    "; once that is fixed, run: mqpasswd broker reload" +
+                                                    (options.conf.empty() ? "" : " --conf " + options.conf)
+                                              : std::string();
     if (options.json) {
         print_update_json(options, summary, warnings, failure);
     } else {
@@ -404,7 +404,8 @@ int print_listing(const Options& options) {
         handlers.user = [&](const UserInfo& user) {
             std::string fields = hash_fields(user.info).str();
             fields.erase(0, 1);  // splice the hash fields into the user's object
-            std::string object = JsonObject().field("user", user.user).field("line", static_cast<unsigned long long>(user.line)).str();
+            std::string object =
+                JsonObject().field("user", user.user).field("line", static_cast<unsigned long long>(user.line)).str();
             object.back() = ',';
             std::cout << (first ? head.substr(0, head.size() - 1) + ",\"users\":[" : ",") << object << fields;
             first = false;

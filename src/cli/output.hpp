@@ -52,7 +52,7 @@ struct UpdateSummary {
     const WriteTarget* target = nullptr;
     const Secret* generated = nullptr;
     const std::vector<SkippedRecord>* skipped = nullptr;  // import --skip-invalid
-    bool counts_only = false;  // text output: one line of counts instead of a line per user
+    bool counts_only = false;                             // text output: one line of counts instead of a line per user
     // Users whose hash is not target->spec (an import record's own hash column), by name.
     const std::unordered_map<std::string, HashSpec>* own_specs = nullptr;
     const ReloadOutcome* reload = nullptr;

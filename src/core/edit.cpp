@@ -1,8 +1,8 @@
 // In-memory edits. No I/O here: update.cpp runs these under the file lock.
 #include "core/edit.hpp"
-#include "core/quote.hpp"
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "core/secret.hpp"
 
 #include <algorithm>

@@ -1,10 +1,10 @@
 // Parsing follows the broker's tokenizer (shared/facts/pwfile-format.md §2.1) so that what we
 // call an entry is exactly what the broker reads; anything it would reject or misread is malformed.
 #include "core/pwfile.hpp"
-#include "core/quote.hpp"
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/quote.hpp"
 #include "core/text.hpp"
 #include "core/username.hpp"
 

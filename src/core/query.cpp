@@ -1,10 +1,10 @@
 // Queries that stream the file through a LineReader.
 #include "core/query.hpp"
-#include "core/quote.hpp"
 
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/line_reader.hpp"
+#include "core/quote.hpp"
 
 #include <algorithm>
 #include <unordered_map>

@@ -139,11 +139,11 @@ TEST_CASE("a global option is refused where it does nothing", "[command_line]") 
           "--create does nothing for delete (it applies to set, import)");
     CHECK(usage_error({"list", "pw", "--hash", "sha512"}) ==
           "--hash does nothing for list (it applies to set, upgrade, import)");
-    CHECK(usage_error({"verify", "pw", "u", "--dry-run", "--stdin"}).rfind("--dry-run does nothing for verify", 0) == 0);
+    CHECK(usage_error({"verify", "pw", "u", "--dry-run", "--stdin"}).rfind("--dry-run does nothing for verify", 0) ==
+          0);
     CHECK(usage_error({"set", "pw", "u", "--stdin", "--owner", "root"}) ==
           "--owner and --group apply only to a file made with --create");
-    CHECK(usage_error({"list", "pw", "--broker-version", "3"}).rfind("--broker-version does nothing for list", 0) ==
-          0);
+    CHECK(usage_error({"list", "pw", "--broker-version", "3"}).rfind("--broker-version does nothing for list", 0) == 0);
     CHECK(usage_error({"check", "pw", "--broker-version", "3"}) ==
           "--broker-version must be 2.0, 2.1 or auto, not '3'");
     const auto help = parse_command_line({"delete", "--help"}).help;
@@ -165,7 +165,8 @@ TEST_CASE("no command, help and a misspelt command get an answer to act on", "[c
     CHECK(set_help->find("--password-env") != std::string::npos);
 }
 
-TEST_CASE("--generate never puts a password into JSON", "[command_line]") {
-    CHECK(usage_error({"set", "pw", "u", "--generate", "--json"}).rfind("--generate prints the new password alone", 0) ==
-          0);
+TEST_CASE("a generated password never goes a password into JSON", "[command_line]") {
+    CHECK(
+        usage_error({"set", "pw", "u", "--generate", "--json"}).rfind("--generate prints the new password alone", 0) ==
+        0);
 }

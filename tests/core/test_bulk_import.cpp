@@ -1,6 +1,6 @@
 #include "core/bulk_import.hpp"
-#include "core/secret.hpp"
 #include "core/error.hpp"
+#include "core/secret.hpp"
 
 #include <catch2/catch.hpp>
 

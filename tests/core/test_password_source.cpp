@@ -66,7 +66,7 @@ TEST_CASE("a line from a file descriptor, without its newline", "[password_sourc
     CHECK(from_fd(std::string(65535, 'p') + "\n").size() == 65535);
 }
 
-TEST_CASE("--password-fd errors name the option and the descriptor", "[password_source]") {
+TEST_CASE("password-fd errors name the option and the descriptor", "[password_source]") {
     const int fd = pipe_with("");
     CHECK(error_of({PasswordSourceKind::fd, fd, {}, 20}) ==
           "mqpasswd: --password-fd " + std::to_string(fd) + ": ended before a line was read");
@@ -118,7 +118,7 @@ TEST_CASE("a password file's first line", "[password_source]") {
 }
 
 // "the password file" is PWFILE everywhere else in mqpasswd: these name the option and the path.
-TEST_CASE("--password-file errors name the option and the file", "[password_source]") {
+TEST_CASE("password-file errors name the option and the file", "[password_source]") {
     const test::TempDir dir;
     const std::string prefix = "mqpasswd: " + dir.path().string();
     CHECK(error_of(file_source(dir.file("missing"))) ==
@@ -133,7 +133,7 @@ TEST_CASE("--password-file errors name the option and the file", "[password_sour
           prefix + "/long: --password-file: the password is longer than 65535 bytes");
 }
 
-TEST_CASE("--password-file reads a FIFO, and names it when its writer sends nothing", "[password_source]") {
+TEST_CASE("password-file reads a FIFO, and names it when its writer sends nothing", "[password_source]") {
     const test::TempDir dir;
     const std::string fifo = dir.file("fifo");
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);

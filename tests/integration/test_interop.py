@@ -27,7 +27,7 @@ def mqpasswd_reads_and_verifies_what_mosquitto_passwd_writes():
         for user, password in (("alice", "secret"), ("bob", "pa:ss word"), ("carol", "hunter2"), ("dave", "d")):
             check_equal(verify(pwfile, user, password), 0, f"verify {user}")
             check_equal(verify(pwfile, user, password + "!"), 3, f"verify {user} with a wrong password")
-        listing = json.loads(run(["list", pwfile, "--json"]).out)
+        listing = json.loads(run(["list", pwfile, "--json"]).out)["users"]
         check_equal([(u["user"], u["algorithm"], u.get("iterations"), u["salt_length"]) for u in listing],
                     [("alice", "sha512-pbkdf2", 101, 12), ("bob", "sha512-pbkdf2", 101, 12),
                      ("carol", "sha512", None, 12), ("dave", "sha512-pbkdf2", 5000, 12)], "list")
