@@ -339,6 +339,7 @@ void describe_for_help(CLI::App& app, const std::vector<std::pair<CLI::App*, Com
         command->group("Commands");
         for (CLI::App* nested : command->get_subcommands({})) {
             nested->group("Commands");
+            command->footer("`mqpasswd " + command->get_name() + " COMMAND --help` lists that command's options.");
         }
     }
     for (const auto& [command, kind] : commands) {
