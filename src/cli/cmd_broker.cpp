@@ -36,6 +36,7 @@ int run_broker_reload(const Options& options) {
                          .field("reloaded", !options.dry_run)
                          .field("dry_run", options.dry_run)
                          .field("how", result.how)
+                         .field("exit_code", 0ULL)
                          .str()
                   << '\n';
     } else if (!options.quiet) {
@@ -54,15 +55,11 @@ ReloadOutcome reload_after_write(const Options& options, bool written) {
         outcome.problem = "nothing was written (mqpasswd broker reload reloads it anyway)";
         return outcome;
     }
-    if (options.dry_run) {
-        // The file is not written, so there is nothing new to check it against: say what would run.
-        outcome.how = "mqpasswd broker reload --conf " +
-                      (options.conf.empty() ? std::string(default_mosquitto_conf) : options.conf);
-        return outcome;
-    }
     try {
+        // A dry run checks the configuration and finds the broker as the real run would (against
+        // the file as it is now), and signals nothing.
         outcome.how = reload_broker(request_for(options)).how;
-        outcome.reloaded = true;
+        outcome.reloaded = !options.dry_run;
     } catch (const Error& error) {
         outcome.problem = describe(error);
         outcome.failed = true;
@@ -137,6 +134,7 @@ void print_plan(const Options& options, const std::string& conf, const EnablePla
         if (options.dry_run) {
             object.field("diff", diff);
         }
+        object.field("exit_code", 0ULL);
         std::cout << object.str() << '\n';
         return;
     }

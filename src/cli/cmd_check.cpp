@@ -56,6 +56,7 @@ void print_findings(const Options& options, const std::vector<Finding>& findings
                          .field("errors", static_cast<unsigned long long>(errors))
                          .field("warnings", static_cast<unsigned long long>(warnings))
                          .raw("findings", list.str())
+                         .field("exit_code", static_cast<unsigned long long>(findings.empty() ? 0 : 1))
                          .str()
                   << '\n';
         return;

@@ -198,31 +198,24 @@ void refuse_inapplicable(const std::vector<GlobalOption>& globals, Command comma
 }
 
 // `--reload CONF` and `--generate 32` look like an option and its value but are a flag and a
-// positional argument: CONF would become a user to delete or the import source, 32 the user to
-// create. Refused, with the spelling that was probably meant. A value after a flag that cannot be
-// such a mistake (`--reload PWFILE USER`) is left alone.
-void refuse_misread_values(const std::vector<std::string>& args, const Options& options) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (i + 1 >= args.size() || args[i + 1].empty() || args[i + 1].front() == '-') {
-            continue;
-        }
+// positional argument: CONF would become the password file, a user to delete, the -b password or
+// the import source; 32 the user or the password. Refused wherever the word would land, with the
+// spelling that was probably meant: a word after `--reload` is never what the user meant.
+void refuse_misread_values(const std::vector<std::string>& args) {
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
         const std::string& next = args[i + 1];
-        const bool positional_after_file =
-            std::find(options.users.begin(), options.users.end(), next) != options.users.end() ||
-            (options.command == Command::import && next == options.source);
-        if (!positional_after_file) {
+        if (next.empty() || next.front() == '-') {
             continue;
         }
-        struct stat info {};
-        if (args[i] == "--reload" && (next.ends_with(".conf") || ::stat(next.c_str(), &info) == 0)) {
+        if (args[i] == "--reload") {
             throw Error(ExitCode::usage, "--reload takes no value, and " + quoted_name(next) +
-                                             " would be read as a user or source; name the configuration with "
-                                             "--conf CONF");
+                                             " would be read as an argument; put --reload after the arguments, "
+                                             "and name the configuration with --conf CONF");
         }
         if (args[i] == "--generate" &&
             std::all_of(next.begin(), next.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             throw Error(ExitCode::usage, "--generate takes its length with '=' (--generate=" + next + "); " +
-                                             quoted_name(next) + " would be read as the user");
+                                             quoted_name(next) + " would be read as an argument");
         }
     }
 }
@@ -264,18 +257,40 @@ std::optional<std::string> typed_command(const std::vector<std::string>& args) {
     return std::nullopt;
 }
 
+// `broker` must be followed by enable or reload (or only options, for its help).
+void check_broker_action(const std::vector<std::string>& args) {
+    const auto broker = std::find(args.begin(), args.end(), "broker");
+    const auto action =
+        std::find_if(broker + 1, args.end(), [](const std::string& arg) { return arg.empty() || arg.front() != '-'; });
+    if (action == args.end() || *action == "enable" || *action == "reload") {
+        return;
+    }
+    std::string message = "unknown broker command " + quoted_name(*action);
+    for (const char* name : {"enable", "reload"}) {
+        if (edit_distance(*action, name) <= 2) {
+            message += " (did you mean '" + std::string(name) + "'?)";
+        }
+    }
+    throw Error(ExitCode::usage, message + "; it is mqpasswd broker enable or mqpasswd broker reload");
+}
+
 void check_command_word(std::vector<std::string>& args) {
     for (const auto& arg : args) {
         if (arg.rfind("--reload=", 0) == 0) {  // the old spelling; CLI11 would only say "Could not convert"
             throw Error(ExitCode::usage, "--reload takes no value; name the configuration with --conf CONF");
         }
+        if (arg.starts_with("--") && arg.ends_with('=') && arg != "--generate=") {
+            // CLI11 would take the next word as the value: `--conf= PWFILE` must not mean --conf PWFILE.
+            throw Error(ExitCode::usage, arg.substr(0, arg.size() - 1) + " is given an empty value");
+        }
     }
     if (args.empty()) {
         throw Error(ExitCode::usage, "a command is required: " + commands_list() + " (mqpasswd --help)");
     }
-    if (args.front() == "help") {  // `mqpasswd help set` is `mqpasswd set --help`
-        args.front() = "--help";
-        std::rotate(args.begin(), args.begin() + 1, args.end());
+    if (const auto help = std::find(args.begin(), args.end(), "help");
+        help != args.end() && typed_command(args) == "help") {  // `mqpasswd help set` is `mqpasswd set --help`
+        *help = "--help";
+        std::rotate(help, help + 1, args.end());
         return;
     }
     const bool asks_for_text = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
@@ -288,6 +303,14 @@ void check_command_word(std::vector<std::string>& args) {
         if (!asks_for_text) {
             throw Error(ExitCode::usage, "a command is required: " + commands_list() + " (mqpasswd --help)");
         }
+        return;
+    }
+    if (*typed == "compat") {
+        throw Error(ExitCode::usage, "compat takes mosquitto_passwd's command line and comes first: mqpasswd compat "
+                                     "ARGS...");
+    }
+    if (*typed == "broker") {
+        check_broker_action(args);
         return;
     }
     if (std::find(known.begin(), known.end(), *typed) != known.end()) {
@@ -333,7 +356,8 @@ void describe_for_help(CLI::App& app, const std::vector<std::pair<CLI::App*, Com
     app.footer("Each command takes PWFILE first; `mqpasswd COMMAND --help` lists its options and the global\n"
                "options above that apply to it, which go before or after it.\n"
                "`mqpasswd compat ARGS...` takes mosquitto_passwd's command line.\n"
-               "Exit status: 0 done, 1 failed (file unchanged), 2 usage, 3 password mismatch, 4 no such user.\n"
+               "Exit status: 0 done, 1 failed (file unchanged, unless the message says it was written),\n"
+               "2 usage, 3 password mismatch, 4 no such user.\n"
                "Everything else: man mqpasswd");
     for (CLI::App* command : app.get_subcommands({})) {
         command->group("Commands");
@@ -468,7 +492,7 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     const bool has_password = std::any_of(password_options.begin(), password_options.end(),
                                           [](const CLI::Option* option) { return option->count() > 0; });
     refuse_inapplicable(globals, options.command);
-    refuse_misread_values(typed, options);
+    refuse_misread_values(typed);
     options.password_source = choose_source(flags, has_password);
     options.password_argument = password;
     check_values(options);

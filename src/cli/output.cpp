@@ -170,8 +170,9 @@ void print_update_json(const Options& options, const UpdateSummary& summary, con
         object.field("diff", masked_diff(options, summary));
     }
     if (!failure.empty()) {
-        object.field("error", failure).field("exit_code", static_cast<unsigned long long>(ExitCode::failure));
+        object.field("error", failure);
     }
+    object.field("exit_code", static_cast<unsigned long long>(failure.empty() ? ExitCode::ok : ExitCode::failure));
     std::cout << object.str() << '\n';
 }
 
@@ -187,7 +188,10 @@ void print_counts(std::ostream& out, const Options& options, const UpdateSummary
     }
     out << printable(options.pwfile) << ": " << (options.dry_run ? "would be: " : "")
         << (counts.empty() ? "no users" : counts);
-    if (summary.target != nullptr && summary.result.report.changed()) {
+    const auto& changes = summary.result.report.changes;
+    if (summary.target != nullptr && std::any_of(changes.begin(), changes.end(), [&](const UserChange& change) {
+            return writes_hash(change.action) && spec_of(summary, change.user) == &summary.target->spec;
+        })) {
         out << " (" << describe_target(*summary.target) << ')';
     }
     out << '\n';
@@ -258,18 +262,30 @@ void print_reload_text(std::ostream& out, const ReloadOutcome& reload, bool dry_
 // SHA-512, which a GPU tries billions of times a second.
 std::vector<std::string> weak_hash_warnings(const Options& options, const UpdateSummary& summary) {
     std::vector<std::string> weak;
+    std::vector<std::string> few_iterations;
     for (const auto& change : summary.result.report.changes) {
         const HashSpec* spec = spec_of(summary, change.user);
-        if (writes_hash(change.action) && spec != nullptr && spec->algorithm == Algorithm::sha512) {
+        if (!writes_hash(change.action) || spec == nullptr) {
+            continue;
+        }
+        if (spec->algorithm == Algorithm::sha512) {
             weak.push_back(change.user);
+        } else if (spec->algorithm == Algorithm::sha512_pbkdf2 && spec->iterations < default_iterations) {
+            few_iterations.push_back(change.user);
         }
     }
-    if (weak.empty()) {
-        return {};
+    std::vector<std::string> warnings;
+    const std::string verb = options.dry_run ? "would write " : "wrote ";
+    if (!weak.empty()) {
+        warnings.push_back(options.pwfile + ": " + verb + name_list(weak) +
+                           " with sha512, a single salted SHA-512 that is fast to brute-force; sha512-pbkdf2 (the "
+                           "default) is not");
     }
-    return {options.pwfile + ": " + (options.dry_run ? "would write " : "wrote ") + name_list(weak) +
-            " with sha512, a single salted SHA-512 that is fast to brute-force; sha512-pbkdf2 (the default) is "
-            "not"};
+    if (!few_iterations.empty()) {
+        warnings.push_back(options.pwfile + ": " + verb + name_list(few_iterations) + " with fewer than " +
+                           std::to_string(default_iterations) + " PBKDF2 iterations, which check calls weak");
+    }
+    return warnings;
 }
 
 }  // namespace
@@ -345,23 +361,27 @@ int print_update(const Options& options, const UpdateSummary& summary) {
     }
     const ReloadOutcome none;
     const ReloadOutcome& reload = summary.reload != nullptr ? *summary.reload : none;
-    const std::string failure = reload.failed ? printable(options.pwfile) +
-                                                    " was written, but the broker was not reloaded: " + reload.problem +
-                                                    "; once that is fixed, run: mqpasswd broker reload" +
-                                                    (options.conf.empty() ? "" : " --conf " + options.conf)
-                                              : std::string();
+    std::string failure;
+    if (reload.failed && options.dry_run) {
+        failure = "dry run: the broker could not be reloaded: " + reload.problem;
+    } else if (reload.failed) {
+        failure = options.pwfile + " was written, but the broker was not reloaded: " + reload.problem +
+                  "; once that is fixed, run: mqpasswd broker reload" +
+                  (options.conf.empty() ? "" : " --conf " + options.conf);
+    }
     if (options.json) {
         print_update_json(options, summary, warnings, failure);
     } else {
+        // With --generate stdout holds the password alone (nothing on a dry run, which stores none),
+        // so that PW=$(mqpasswd set ... --generate) holds exactly it; the report goes to stderr.
         const bool generated = summary.generated != nullptr && !options.dry_run;
         if (generated) {
-            // The generated password is the one thing printed even with --quiet, alone on stdout
-            // so that PW=$(mqpasswd set ... --generate) holds exactly it; the rest goes to stderr.
+            // The one thing printed even with --quiet: without it the new account is unusable.
             const auto bytes = summary.generated->bytes();
             std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
             std::cout << '\n' << std::flush;
         }
-        std::ostream& out = generated ? std::cerr : std::cout;
+        std::ostream& out = summary.generated != nullptr ? std::cerr : std::cout;
         if (!options.quiet) {
             print_update_text(out, options, summary);
             print_reload_text(out, reload, options.dry_run);
@@ -381,6 +401,7 @@ void print_verify(const Options& options, const VerifyResult& result) {
         object.field("file", options.pwfile).field("user", options.users.front()).field("match", match);
         object.field("line", static_cast<unsigned long long>(result.line));
         object.raw("hash", hash_fields(result.info).str());
+        object.field("exit_code", static_cast<unsigned long long>(match ? ExitCode::ok : ExitCode::verify_failed));
         std::cout << object.str() << '\n';
         return;
     }
@@ -421,7 +442,7 @@ int print_listing(const Options& options) {
             print_error(error);
             return static_cast<int>(error.code());
         }
-        std::cout << (first ? head.substr(0, head.size() - 1) + ",\"users\":[" : "") << "]}\n";
+        std::cout << (first ? head.substr(0, head.size() - 1) + ",\"users\":[" : "") << "],\"exit_code\":0}\n";
         return 0;
     }
     std::size_t width = 0;

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/profile.hpp"
+#include "core/username.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -90,10 +91,12 @@ void check_prune_is_safe(const ImportBatch& batch, const std::string& source_nam
                     source_name);
     }
     for (const auto& skipped : batch.skipped) {
-        if (!skipped.username) {
+        // A name the broker would read differently (`alice `, `alice\0...`) may mean a user the file
+        // has under another spelling: that record names nobody prune can be sure of.
+        if (!skipped.username || username_problem(*skipped.username)) {
             throw Error(ExitCode::failure,
-                        "not pruning: this record was skipped and the user it names cannot be read, so any "
-                        "user could be one the source means to keep; nothing was changed",
+                        "not pruning: this record was skipped and the user it names cannot be told for sure, so "
+                        "any user could be one the source means to keep; nothing was changed",
                         source_name, skipped.line);
         }
     }

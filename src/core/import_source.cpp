@@ -134,6 +134,14 @@ std::pair<std::string, std::size_t> record_problem(const RawRecord& record) {
     if (const auto problem = password_problem(record.password)) {
         return {"user " + quoted_name(*record.username) + ": " + *problem, at(record.password_line)};
     }
+    // A password that is itself a Mosquitto hash: the source is most likely a password file (a
+    // swapped argument, `import PW PW`), and importing it would lock every user out.
+    const HashKind kind = inspect_hash(record.password.text()).kind;
+    if (kind == HashKind::sha512 || kind == HashKind::sha512_pbkdf2 || kind == HashKind::argon2id) {
+        return {"user " + quoted_name(*record.username) +
+                    ": the password is a Mosquitto password hash; is this a password file? import takes passwords",
+                at(record.password_line)};
+    }
     return {};
 }
 
@@ -383,6 +391,11 @@ std::optional<CsvColumns> csv_header(CsvCursor& at) {
     return std::nullopt;
 }
 
+// A hash column's value as people type it: `SHA512`, ` sha512-pbkdf2 ` are the names they mean.
+std::optional<Algorithm> hash_named(std::string_view text) {
+    return algorithm_from_name(lowercase(trim(text)));
+}
+
 std::string column_label(const CsvColumns& columns, std::size_t index) {
     if (index >= columns.labels.size() || columns.labels[index].empty()) {
         return "column " + std::to_string(index + 1);
@@ -417,7 +430,7 @@ RawRecord csv_record(CsvCursor& at, const CsvColumns& columns) {
     record.nameless = row.bad_field && row.bad_field == columns.username;
     if (row.bad_field) {
         record.note(record.line, column_label(columns, *row.bad_field) + ": " + row.bad_what);
-    } else if (!hash.empty() && !(record.hash = algorithm_from_name(hash))) {
+    } else if (!hash.empty() && !(record.hash = hash_named(hash))) {
         record.note(record.line, "field 'hash': unknown hash " + quoted_name(hash));
     }
     return record;
@@ -586,7 +599,7 @@ void assign_json_field(JsonField field, Secret value, std::size_t line, RawRecor
         record.password_line = line;
         break;
     default:  // hash; "" is no override, as an empty CSV cell is
-        if (!value.empty() && !(record.hash = algorithm_from_name(value.text()))) {
+        if (!value.empty() && !(record.hash = hash_named(value.text()))) {
             record.note(line, "field 'hash': unknown hash " + quoted_name(value.text()));
         }
     }
@@ -860,8 +873,10 @@ bool looks_like_lines(std::string_view line) {
 ImportFormat guess_format(std::string_view content, const std::string& source_name) {
     std::string_view first;
     std::size_t at = 0;
+    bool comment_before = false;  // only the lines format has comments
     for_each_line(content, [&](std::size_t number, std::string_view line) {
         if (is_blank_or_comment(line)) {
+            comment_before = comment_before || !trim(line).empty();
             return true;
         }
         first = line;
@@ -872,6 +887,11 @@ ImportFormat guess_format(std::string_view content, const std::string& source_na
         throw Error(ExitCode::failure, "no records to import", source_name);
     }
     const char start = trim(first).front();
+    if (comment_before && (start == '[' || start == '{' || is_csv_header(first))) {
+        throw Error(ExitCode::failure,
+                    "a '#' comment comes before this record, and only the lines format has comments; use --format",
+                    source_name, at);
+    }
     if (start == '[') {
         throw Error(ExitCode::failure, "this looks like a JSON array; use --format=json", source_name, at);
     }

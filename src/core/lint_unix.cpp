@@ -22,7 +22,7 @@
 namespace mqpasswd {
 namespace {
 
-constexpr std::uint32_t weak_iterations = 1000;
+constexpr std::uint32_t weak_iterations = default_iterations;
 
 std::string octal_mode(mode_t mode) {
     char text[8];
@@ -58,7 +58,8 @@ std::optional<std::string> hash_weakness(const HashInfo& info) {
         return "uses $6$ (a single salted SHA-512): set the password again for PBKDF2";
     }
     if (info.kind == HashKind::sha512_pbkdf2 && info.iterations < weak_iterations) {
-        return "uses only " + std::to_string(info.iterations) + " PBKDF2 iterations (fewer than 1000)";
+        return "uses only " + std::to_string(info.iterations) + " PBKDF2 iterations (fewer than " +
+               std::to_string(weak_iterations) + ")";
     }
     return std::nullopt;
 }

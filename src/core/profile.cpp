@@ -7,7 +7,6 @@
 namespace mqpasswd {
 namespace {
 
-constexpr std::uint32_t default_iterations = 1000;
 constexpr std::size_t salt_length_2_0 = 12;  // the only length a 2.0 broker decodes
 constexpr std::size_t salt_length_2_1 = 64;  // what 2.1's mosquitto_passwd writes
 

@@ -3,10 +3,14 @@
 
 #include "core/hash.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
 namespace mqpasswd {
+
+// What Mosquitto 2.1 writes, and the least `check` does not call weak: one number for both.
+inline constexpr std::uint32_t default_iterations = 1000;
 
 // The broker generation a file is written for. 2.0 brokers read only 12-byte salts and no
 // argon2id; 2.1 brokers read 12- or 64-byte salts and argon2id when built with libargon2.

@@ -121,15 +121,19 @@ TEST_CASE("no option takes an optional value that a space could separate", "[com
     CHECK(options.reload);
     CHECK(options.conf == "/etc/m.conf");
     CHECK(options.users == std::vector<std::string>{"alice"});
-    CHECK(parse({"set", "--reload", "pw", "u", "--stdin"}).pwfile == "pw");  // a flag before PWFILE is fine
-    CHECK(usage_error({"delete", "pw", "alice", "--missing-ok", "--reload", "/etc/mosquitto/mosquitto.conf"}) ==
-          "--reload takes no value, and '/etc/mosquitto/mosquitto.conf' would be read as a user or source; name the "
-          "configuration with --conf CONF");
+    const std::string misread = "--reload takes no value, and '/etc/m.conf' would be read as an argument; put "
+                                "--reload after the arguments, and name the configuration with --conf CONF";
+    CHECK(usage_error({"delete", "pw", "alice", "--missing-ok", "--reload", "/etc/m.conf"}) == misread);
+    CHECK(usage_error({"set", "-b", "pw", "alice", "--reload", "/etc/m.conf"}) == misread);  // not the password
+    CHECK(usage_error({"set", "--reload", "/etc/m.conf", "-b", "pw", "alice"}) == misread);  // not the file
+    CHECK(usage_error({"delete", "--reload", "--conf=", "pw", "alice"}) == "--conf is given an empty value");
     CHECK(usage_error({"import", "pw", "--reload", "broker.conf"}).rfind("--reload takes no value", 0) == 0);
     CHECK(usage_error({"set", "pw", "u", "--stdin", "--reload=/etc/m.conf"}) ==
           "--reload takes no value; name the configuration with --conf CONF");
     CHECK(usage_error({"set", "pw", "--generate", "32"}) ==
-          "--generate takes its length with '=' (--generate=32); '32' would be read as the user");
+          "--generate takes its length with '=' (--generate=32); '32' would be read as an argument");
+    CHECK(usage_error({"set", "--generate", "32", "pw", "u"}).rfind("--generate takes its length with '='", 0) == 0);
+    CHECK(parse({"set", "--generate", "pw", "u"}).pwfile == "pw");  // a word that is no length is left alone
     CHECK(usage_error({"delete", "pw", "alice", "--conf", "/etc/m.conf"}) ==
           "--conf names the configuration for --reload; give --reload too");
 }
@@ -160,6 +164,10 @@ TEST_CASE("no command, help and a misspelt command get an answer to act on", "[c
     const auto help = parse_command_line({"help"}).help;
     REQUIRE(help);
     CHECK(help->find("Commands:") != std::string::npos);
+    CHECK(parse_command_line({"--json", "help", "set"}).help);
+    CHECK(usage_error({"broker", "relaod"}) == "unknown broker command 'relaod' (did you mean 'reload'?); it is "
+                                               "mqpasswd broker enable or mqpasswd broker reload");
+    CHECK(usage_error({"--dry-run", "compat", "-b", "pw", "u", "p"}).rfind("compat takes mosquitto_passwd's", 0) == 0);
     const auto set_help = parse_command_line({"help", "set"}).help;
     REQUIRE(set_help);
     CHECK(set_help->find("--password-env") != std::string::npos);

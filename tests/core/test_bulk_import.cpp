@@ -120,6 +120,15 @@ TEST_CASE("prune refuses a guessed format and a skipped record whose user cannot
     batch.guessed = false;
     batch.skipped.push_back({4, "user 'bob': the password is empty", std::string("bob")});
     check_prune_is_safe(batch, "src");  // bob is named: prune can keep him
+    batch.skipped.push_back({5, "username must not start or end with a space", std::string("alice ")});
+    message.clear();
+    try {
+        check_prune_is_safe(batch, "src");
+    } catch (const Error& error) {
+        message = describe(error);
+    }
+    CHECK(message.rfind("src:5: not pruning: this record was skipped", 0) == 0);  // the broker reads 'alice'
+    batch.skipped.pop_back();
     batch.skipped.push_back({7, "no ':' between username and password", std::nullopt});
     message.clear();
     try {

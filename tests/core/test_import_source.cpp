@@ -211,8 +211,9 @@ TEST_CASE("csv: header names are trimmed and case-insensitive, other columns ign
     CHECK(batch.records[0].username == "alice");
     CHECK(batch.records[0].password.equals("pw"));
     CHECK_FALSE(batch.records[0].hash);
-    // hash names are exact, as in --hash
-    CHECK(failure("username,password,hash\nalice,pw,ARGON2ID\n") == "src:2: field 'hash': unknown hash 'ARGON2ID'");
+    // hash names as people type them: any case, blanks around
+    CHECK(parse("username,password,hash\nalice,pw, SHA512 \n").records[0].hash == Algorithm::sha512);
+    CHECK(failure("username,password,hash\nalice,pw,md-5\n") == "src:2: field 'hash': unknown hash 'md-5'");
     const ImportBatch hashed = parse("username,password,Hash\nalice,pw,argon2id\n");
     CHECK(hashed.records[0].hash == Algorithm::argon2id);
     CHECK(failure("username,password,Password\nalice,a,b\n") ==
@@ -394,7 +395,12 @@ TEST_CASE("json: syntax errors name the line where they are found", "[import_sou
     CHECK(failure("{\"username\" \"a\"}\n") == "src:1: expected ':'");
     CHECK(failure("{\"username\":}\n") == "src:1: expected a JSON value");
     CHECK(failure("{\"username\":\"a\",\"password\":\"b\"\n") == "src:2: expected ',' or '}'");
-    CHECK(failure("# users\n{\"username\":\"a\",\"password\":\"b\"}\n") == "src:1: expected '{'");
+    CHECK(failure("# users\n{\"username\":\"a\",\"password\":\"b\"}\n", jsonl) == "src:1: expected '{'");
+    // Guessed, a comment before JSON or a CSV header is refused: only the lines format has comments.
+    CHECK(failure("# users\n{\"username\":\"a\",\"password\":\"b\"}\n") ==
+          "src:2: a '#' comment comes before this record, and only the lines format has comments; use --format");
+    CHECK(failure("# users\nusername,password\na,b\n") ==
+          "src:2: a '#' comment comes before this record, and only the lines format has comments; use --format");
 }
 
 // --- skipping, skipped usernames, empty sources ----------------------------------------------
@@ -565,4 +571,12 @@ TEST_CASE("no error message ever quotes a password", "[import_source]") {
         CHECK_FALSE(message.empty());
         CHECK(message.find("Pw-Secret") == std::string::npos);
     }
+}
+
+TEST_CASE("a password that is a Mosquitto hash is refused: the source is a password file", "[import_source]") {
+    const std::string hash = "$7$101$c2FsdHNhbHRzYWx0$" + std::string(86, 'A') + "==";
+    CHECK(failure("alice:" + hash + "\n", lines) ==
+          "src:1: user 'alice': the password is a Mosquitto password hash; is this a password file? import takes "
+          "passwords");
+    CHECK(parse("alice:$7$not-a-hash\n", lines).records.size() == 1);
 }

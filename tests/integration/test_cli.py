@@ -71,7 +71,7 @@ def json_reports_are_complete_and_never_hold_hashes():
         result = run(["set", pwfile, "bob", "--stdin", "--json", "--broker-version", "2.0"], stdin="pw\n")
         report = json.loads(result.out)
         check_equal(set(report), {"file", "changed", "written", "dry_run", "created", "added", "updated", "rehashed",
-                                  "unchanged", "removed", "missing", "upgraded", "users", "hash", "warnings"}, "keys")
+                                  "unchanged", "removed", "missing", "upgraded", "users", "hash", "warnings", "exit_code"}, "keys")
         check_equal(report["users"], [{"user": "bob", "action": "added", "hash": {
             "algorithm": "sha512-pbkdf2", "iterations": 1000, "salt_length": 12}}], "what was written, per user")
         check_equal(report["hash"]["salt_length"], 12, "2.0 salt")
@@ -99,7 +99,8 @@ def dry_run_shows_a_masked_diff_and_writes_nothing():
         check_no_secret(result)
         check_equal(directory.read("pw"), content, "file after a dry run")
         result = run(["set", pwfile, "dave", "--generate", "--dry-run"])
-        check(result.out.startswith(f"{pwfile}: dave would be added ("), "a dry run shows no password: it stores none")
+        check_equal(result.out, "", "with --generate stdout is the password's alone; a dry run stores none")
+        check(result.err.startswith(f"{pwfile}: dave would be added ("), result.err)
         report = json.loads(run(["delete", pwfile, "alice", "--dry-run", "--json"]).out)
         check("-alice:$7$********" in report["diff"] and report["dry_run"], report)
         check_equal(directory.read("pw"), content, "file after a dry-run delete")

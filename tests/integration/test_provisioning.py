@@ -76,6 +76,11 @@ def a_format_is_never_guessed_without_certainty():
                       stdin=array + "\n")
         check_refused(directory, pwfile, ["import", pwfile, "-"], 1, "this looks like a JSON array; use --format=json",
                       stdin=array + "\n")
+        check_refused(directory, pwfile, ["import", pwfile, "-"], 1, "only the lines format has comments",
+                      stdin=f"# exported\nusername,password\ncarol,{MARK}\n")
+        # A password file given as the source (swapped arguments): its hashes would become passwords.
+        check_refused(directory, pwfile, ["import", pwfile, pwfile, "--format=lines"], 1,
+                      "the password is a Mosquitto password hash; is this a password file?")
         for headerless in (f"carol,{MARK}\n", f'"carol","{MARK}"\n', f"a,b:{MARK}\n"):
             check_refused(directory, pwfile, ["import", pwfile, "-"], 1, "use --format", stdin=headerless,
                           what=headerless)
@@ -106,6 +111,10 @@ def prune_keeps_every_user_the_source_names_even_in_a_skipped_record():
                       "standard input:2: not pruning", stdin=f"alice:{MARK}\nbob-without-colon\n")
         check_refused(directory, pwfile, ["import", pwfile, "-", "--format=jsonl", "--prune", "--skip-invalid"], 1,
                       "not pruning", stdin=f'{{"username":"alice","password":"{MARK}"}}\n{{"username":\n')
+        # A name the broker would read as another (it trims blanks, stops at a NUL): alice may be meant.
+        for spelling in ("alice ", " alice", "alice\t", "alice\r", "alice\x00x"):
+            check_refused(directory, pwfile, ["import", pwfile, "-", "--format=lines", "--prune", "--skip-invalid"],
+                          1, "not pruning", stdin=f"{spelling}:{MARK}\nbob:{MARK}\n", what=repr(spelling))
 
 
 @case
@@ -163,6 +172,12 @@ def every_json_answer_is_one_object_on_failure_too():
             check_equal(digest(pwfile), before, f"file after {args}")
         ok = run(["verify", pwfile, "alice", "--stdin", "--json"], stdin="wrong\n")
         check_equal((ok.code, one_json_object(ok)["match"]), (3, False), "a mismatch is an answer, not an error")
+        # Every object carries the exit code, success or not, so a script can branch on it alone.
+        check_equal(one_json_object(ok)["exit_code"], 3, "verify mismatch")
+        flagged = run(["check", pwfile, "--json"])
+        check_equal((flagged.code, one_json_object(flagged)["exit_code"]), (1, 1), "check with findings")
+        for args in (["list", pwfile, "--json"], ["delete", pwfile, "nobody", "--missing-ok", "--json"]):
+            check_equal(one_json_object(run(args))["exit_code"], 0, f"{args}")
 
 
 @case
@@ -199,6 +214,12 @@ def dry_run_changes_nothing_anywhere():
             time.sleep(0.5)  # a SIGHUP would have been logged by now
             check_equal(broker.log_text(), log_before, "the broker logged nothing: no signal reached it")
             broker.check_refuses("carol", "carol-pw")
+            # A dry run predicts the failure a real run would meet, and still signals nothing.
+            missing_conf = directory.file("missing.conf")
+            predicted = run(["set", pwfile, "dave", "--stdin", "--dry-run", "--reload", "--conf", missing_conf],
+                            stdin="dave-pw\n")
+            check_equal(predicted.code, 1, repr(predicted))
+            check(predicted.err.startswith("mqpasswd: dry run: the broker could not be reloaded: "), predicted.err)
             report = one_json_object(run(["broker", "reload", "--conf", broker.config, "--dry-run", "--json"]))
             check_equal((report["reloaded"], report["dry_run"]), (False, True), "JSON of a dry reload")
             check_equal(broker.process.pid, broker.process.pid, "same broker")
@@ -220,6 +241,12 @@ def an_option_value_after_a_space_is_never_misread():
         check_refused(directory, pwfile, ["set", pwfile, "u", "--stdin", f"--reload={conf}"], 2,
                       "name the configuration with --conf CONF", stdin="pw\n")
         check_refused(directory, pwfile, ["set", pwfile, "--generate", "32"], 2, "--generate=32")
+        # Wherever the word after --reload would land: the -b password, or the password file itself.
+        check_refused(directory, pwfile, ["set", "-b", pwfile, "alice", "--reload", conf], 2,
+                      "--reload takes no value")
+        check_refused(directory, conf, ["set", "--reload", conf, "-b", pwfile, "alice"], 2, "--reload takes no value")
+        check_refused(directory, pwfile, ["delete", "--reload", "--conf=", pwfile, "alice"], 2,
+                      "--conf is given an empty value")
         check_refused(directory, pwfile, ["delete", pwfile, "alice", "--create"], 2, "--create does nothing for delete")
         check_refused(directory, pwfile, ["list", pwfile, "--broker-version", "3"], 2, "does nothing for list")
         check_refused(directory, pwfile, ["check", pwfile, "--broker-version", "3"], 2, "must be 2.0, 2.1 or auto")
