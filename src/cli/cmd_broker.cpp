@@ -8,9 +8,13 @@
 #include "core/diff.hpp"
 #include "core/error.hpp"
 #include "core/lint.hpp"
+#include "core/safe_path.hpp"
+#include "core/text.hpp"
 
 #include <cstdlib>
+#include <fcntl.h>
 #include <iostream>
+#include <sys/stat.h>
 
 namespace mqpasswd::cli {
 namespace {
@@ -72,14 +76,30 @@ ReloadOutcome reload_after_write(const Options& options, bool written) {
 namespace mqpasswd::cli {
 namespace {
 
+// The path to write into the configuration: resolved by the path policy (no untrusted link on the
+// way, the file's own name not followed), and free of what would end or split a directive.
 std::string absolute_existing(const std::string& path) {
-    char* real = ::realpath(path.c_str(), nullptr);
-    if (real == nullptr) {
+    for (const char c : path) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+            throw Error(ExitCode::usage,
+                        "a control character (such as a newline) in the path, which mosquitto.conf "
+                        "would read as the end of the line; refusing",
+                        printable(path));
+        }
+    }
+    const CheckedParent parent = open_checked_parent(path);
+    struct stat info {};
+    if (::fstatat(parent.dir.get(), parent.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
         throw Error(ExitCode::failure, "no such file (create it first: mqpasswd set --create " + path + " USER)", path);
     }
-    std::string result = real;
-    std::free(real);
-    return result;
+    if (!S_ISREG(info.st_mode)) {
+        throw Error(ExitCode::failure, "not a regular file (a symbolic link is not followed: name its target)", path);
+    }
+    if (parent.resolved != trim(parent.resolved)) {
+        throw Error(ExitCode::usage, "blanks at the start or end of the path, which mosquitto.conf trims; refusing",
+                    path);
+    }
+    return parent.resolved;
 }
 
 // The broker's user must read the file, or the broker pointed at it runs with no users at all.

@@ -6,6 +6,7 @@
 #include "broker/broker_version.hpp"
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
+#include "core/safe_path.hpp"
 #include "core/unique_fd.hpp"
 
 #include <climits>
@@ -63,32 +64,61 @@ std::optional<std::string> compat_username_problem(const std::string& username) 
     return std::nullopt;
 }
 
+namespace {
+
+// The real tool resolves the whole path with realpath(), links and all, and opens the target: a
+// link the broker's user planted (in its own directory, or /tmp) redirects root. Here every
+// directory goes through the path policy (safe_path.hpp), and a link at the file's own name is
+// followed only when root or the invoking user made it. Returns the path to use, "" when the file
+// does not exist; throws Error (EACCES) for a refusal.
+std::string resolve_links(const std::string& typed) {
+    std::string path = typed;
+    for (int links = 0; links < 40; ++links) {
+        const CheckedParent parent = open_checked_parent(path);
+        struct stat info {};
+        if (::fstatat(parent.dir.get(), parent.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
+            return {};
+        }
+        if (!S_ISLNK(info.st_mode)) {
+            return parent.resolved;
+        }
+        if (!trusted_link_owner(info.st_uid)) {
+            throw Error(ExitCode::failure, "a link another user owns", path, 0, EACCES);
+        }
+        std::string target(static_cast<std::size_t>(info.st_size) + 1, '\0');
+        const ssize_t length = ::readlinkat(parent.dir.get(), parent.name.c_str(), target.data(), target.size());
+        if (length < 0 || static_cast<std::size_t>(length) >= target.size()) {
+            throw Error(ExitCode::failure, "a link that changed", path, 0, EACCES);
+        }
+        target.resize(static_cast<std::size_t>(length));
+        path = target.starts_with('/') ? target : split_path(parent.resolved).first + "/" + target;
+    }
+    throw Error(ExitCode::failure, "too many links", typed, 0, ELOOP);
+}
+
+}  // namespace
+
 CompatFile resolve_compat_path(const std::string& typed) {
     CompatFile file;
     try {
-        // realpath() resolves links without the kernel's fs.protected_symlinks rule; the real
-        // tool then opens the target, so a link planted in /tmp redirects it. Refused here with
-        // the message the real tool prints when the kernel refuses.
-        check_trusted_links(typed);
+        file.path = resolve_links(typed);
+        if (file.path.empty()) {
+            file.path = typed;  // missing: the open that follows reports it in the real tool's words
+        }
     } catch (const Error& error) {
-        file.error = std::string("Error reading password file: ") + std::strerror(error.errno_value()) + "\n";
-        return file;
-    }
-    char* resolved = ::realpath(typed.c_str(), nullptr);
-    if (resolved != nullptr) {
-        file.path = resolved;
-        std::free(resolved);
-    } else if (errno == ENOENT) {
-        file.path = typed;
-    } else {
-        file.error = std::string("Error reading password file: ") + std::strerror(errno) + "\n";
+        if (error.errno_value() == ENOENT) {
+            file.path = typed;
+            return file;
+        }
+        file.error = std::string("Error reading password file: ") +
+                     std::strerror(error.errno_value() != 0 ? error.errno_value() : EACCES) + "\n";
     }
     return file;
 }
 
 std::string open_existing(CompatFile& file) {
     // "r+" needs read and write permission; O_NONBLOCK so that a FIFO cannot stall us here.
-    const UniqueFd fd(::open(file.path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
+    const UniqueFd fd(::open(file.path.c_str(), O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC));
     if (!fd.valid()) {
         return open_failure(file.path, errno);
     }

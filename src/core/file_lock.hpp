@@ -15,10 +15,14 @@ class DirectoryLock {
 public:
     // Waits up to `timeout` for the lock, then throws Error. `directory` must exist.
     explicit DirectoryLock(const std::string& directory, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    // The same on a directory already opened (and checked: open_checked_parent).
+    DirectoryLock(UniqueFd directory, const std::string& display,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
 
 private:
+    void lock(const std::string& display, std::chrono::milliseconds timeout);
     UniqueFd fd_;
 };
 

@@ -15,6 +15,15 @@ DirectoryLock::DirectoryLock(const std::string& directory, std::chrono::millisec
     if (!fd_.valid()) {
         throw system_error(directory, "cannot open directory", errno);
     }
+    lock(directory, timeout);
+}
+
+DirectoryLock::DirectoryLock(UniqueFd directory, const std::string& display, std::chrono::milliseconds timeout)
+    : fd_(std::move(directory)) {
+    lock(display, timeout);
+}
+
+void DirectoryLock::lock(const std::string& directory, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto pause = std::chrono::milliseconds(1);
     while (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {

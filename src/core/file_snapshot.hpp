@@ -1,6 +1,7 @@
 // Reading a password file safely: never through a symlink, never anything but a regular file.
 #pragma once
 
+#include "core/safe_path.hpp"
 #include "core/unique_fd.hpp"
 
 #include <string>
@@ -32,9 +33,11 @@ struct FileSnapshot {
 // For readers that stream a file too large to hold.
 [[nodiscard]] UniqueFd open_for_reading(const std::string& path);
 
-// Refuses what mqpasswd will not edit or create: a symlink, a non-regular file, a missing file
-// without `create`, a directory we cannot write. Called before any password is read.
-void check_writable_target(const std::string& path, bool create);
+// Refuses what mqpasswd will not edit or create: a path the path policy refuses (safe_path.hpp),
+// a symlink, a non-regular file, a missing file without `create`, a directory we cannot write.
+// Called before any password is read, and again on the directory that is then locked.
+void check_writable_target(const std::string& path, bool create, const PathTrust& trust = {});
+void check_writable_target(const CheckedParent& parent, bool create);
 
 // Refuses a directory that every user may write to and that has no sticky bit: anyone could
 // rename or replace the password file, or plant a link, between any two steps of a change. (A
@@ -42,13 +45,6 @@ void check_writable_target(const std::string& path, bool create);
 // never followed and temp files are created O_EXCL.)
 void check_directory_safety(const struct stat& directory_info, const std::string& directory,
                             const std::string& display_path);
-
-// fs.protected_symlinks by hand, since many systems (containers among them) run with it off:
-// refuses a path that follows a symbolic link in a sticky directory that every user may write
-// to (/tmp) unless the link belongs to us or to the directory's owner; otherwise anyone could
-// point root at any file. Throws Error (errno EACCES). Walks the path as the kernel would;
-// components that do not exist end the walk (the open that follows reports them).
-void check_trusted_links(const std::string& path);
 
 // The canonical absolute path (realpath), or `path` itself when it cannot be resolved; for
 // comparing two names of one file.

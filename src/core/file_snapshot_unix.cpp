@@ -3,12 +3,12 @@
 #include "core/file_snapshot.hpp"
 
 #include "core/error.hpp"
+#include "core/safe_path.hpp"
 #include "core/unique_fd.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <deque>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -113,23 +113,15 @@ FileSnapshot read_file_at(int dir_fd, const std::string& name, const std::string
     return snapshot;
 }
 
-UniqueFd open_directory_of(const std::string& path) {
-    UniqueFd dir_fd(::open(split_path(path).first.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd.valid()) {
-        throw system_error(path, "cannot open the directory", errno);
-    }
-    return dir_fd;
-}
-
 UniqueFd open_for_reading(const std::string& path) {
-    check_trusted_links(path);
+    const CheckedParent parent = open_checked_parent(path);
     struct stat info {};
-    return open_regular_at(open_directory_of(path).get(), split_path(path).second, path, info);
+    return open_regular_at(parent.dir.get(), parent.name, path, info);
 }
 
 FileSnapshot read_file(const std::string& path) {
-    check_trusted_links(path);
-    return read_file_at(open_directory_of(path).get(), split_path(path).second, path);
+    const CheckedParent parent = open_checked_parent(path);
+    return read_file_at(parent.dir.get(), parent.name, path);
 }
 
 void check_directory_safety(const struct stat& directory_info, const std::string& directory,
@@ -144,86 +136,10 @@ void check_directory_safety(const struct stat& directory_info, const std::string
     }
 }
 
-namespace {
-
-std::deque<std::string> components_of(const std::string& path) {
-    std::deque<std::string> components;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        const std::size_t slash = std::min(path.find('/', start), path.size());
-        if (slash > start) {
-            components.push_back(path.substr(start, slash - start));
-        }
-        start = slash + 1;
-    }
-    return components;
-}
-
-// Whether following the link `link` found in `directory` is what fs.protected_symlinks allows.
-bool link_is_trusted(const struct stat& link, const std::string& directory) {
-    struct stat parent {};
-    if (::stat(directory.c_str(), &parent) != 0) {
-        return true;  // cannot tell; the open that follows reports the real problem
-    }
-    const bool shared = (parent.st_mode & S_ISVTX) != 0 && (parent.st_mode & S_IWOTH) != 0;
-    return !shared || link.st_uid == ::geteuid() || link.st_uid == parent.st_uid;
-}
-
-}  // namespace
-
-void check_trusted_links(const std::string& path) {
-    std::string resolved = path.starts_with('/') ? "" : ".";  // no symlink in it, ever
-    std::deque<std::string> pending = components_of(path);
-    for (int links = 0; !pending.empty();) {
-        const std::string component = std::move(pending.front());
-        pending.pop_front();
-        if (component == ".") {
-            continue;
-        }
-        if (component == "..") {  // `resolved` has no link in it, so its parent is the real one
-            const std::size_t slash = resolved.find_last_of('/');
-            if (slash != std::string::npos && resolved.substr(slash + 1) != "..") {
-                resolved.resize(slash);  // "/a" becomes "" (the root), "./a" becomes "."
-            } else if (!resolved.empty()) {
-                resolved += "/..";  // a relative path climbing above its start
-            }
-            continue;
-        }
-        const std::string candidate = resolved + "/" + component;
-        struct stat info {};
-        if (::lstat(candidate.c_str(), &info) != 0 || !S_ISLNK(info.st_mode)) {
-            resolved = candidate;
-            continue;
-        }
-        const std::string directory = resolved.empty() ? "/" : resolved;
-        if (!link_is_trusted(info, directory)) {
-            throw Error(ExitCode::failure,
-                        "follows a symbolic link that another user owns in " + directory +
-                            ", a sticky directory anyone can write to; refusing (as fs.protected_symlinks would)",
-                        path, 0, EACCES);
-        }
-        std::string target(static_cast<std::size_t>(info.st_size) + 1, '\0');
-        const ssize_t length = ::readlink(candidate.c_str(), target.data(), target.size());
-        if (length < 0 || static_cast<std::size_t>(length) >= target.size() || ++links > 40) {
-            return;  // changed under us or a loop: the open that follows reports it
-        }
-        target.resize(static_cast<std::size_t>(length));
-        if (target.starts_with('/')) {
-            resolved.clear();
-        }
-        std::deque<std::string> link_components = components_of(target);
-        pending.insert(pending.begin(), link_components.begin(), link_components.end());
-    }
-}
-
-void check_writable_target(const std::string& path, bool create) {
-    check_trusted_links(path);
-    const auto [directory, name] = split_path(path);
-    if (name.empty() || name == "." || name == "..") {
-        throw Error(ExitCode::failure, "not a file name", path);
-    }
+void check_writable_target(const CheckedParent& parent, bool create) {
+    const std::string& path = parent.display;
     struct stat info {};
-    if (::lstat(path.c_str(), &info) != 0) {
+    if (::fstatat(parent.dir.get(), parent.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno != ENOENT) {
             throw system_error(path, "cannot stat", errno);
         }
@@ -236,18 +152,23 @@ void check_writable_target(const std::string& path, bool create) {
         check_regular(info, path);
     }
     // The file is replaced by a rename in its directory, so the directory must be writable.
-    if (::faccessat(AT_FDCWD, directory.c_str(), W_OK | X_OK, AT_EACCESS) != 0) {
+    const std::string directory = split_path(parent.resolved).first;
+    if (::faccessat(parent.dir.get(), ".", W_OK | X_OK, AT_EACCESS) != 0) {
         throw system_error(path, "cannot write to the directory " + directory, errno);
     }
     struct stat directory_info {};
-    if (::stat(directory.c_str(), &directory_info) == 0) {
+    if (::fstat(parent.dir.get(), &directory_info) == 0) {
         check_directory_safety(directory_info, directory, path);  // again, on the locked directory, before writing
     }
     // The rename needs only the directory; but a read-only file still says "do not change me",
     // as it does to mosquitto_passwd, and is respected as such.
-    if (S_ISREG(info.st_mode) && ::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) != 0) {
+    if (S_ISREG(info.st_mode) && ::faccessat(parent.dir.get(), parent.name.c_str(), W_OK, AT_EACCESS) != 0) {
         throw system_error(path, "cannot write", errno);
     }
+}
+
+void check_writable_target(const std::string& path, bool create, const PathTrust& trust) {
+    check_writable_target(open_checked_parent(path, trust), create);
 }
 
 }  // namespace mqpasswd

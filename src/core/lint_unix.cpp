@@ -7,7 +7,9 @@
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/pwfile.hpp"
+#include "core/safe_path.hpp"
 #include "core/secret.hpp"
+#include "core/unique_fd.hpp"
 #include "core/username.hpp"
 
 #include <algorithm>
@@ -168,15 +170,28 @@ std::optional<std::string> readability_problem(const std::string& path, const Br
 }
 
 void give_to_account(const std::string& path, const BrokerAccount& account) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
+    // Through the checked directory, never following the name, never blocking on a FIFO; and
+    // only a regular file with no other name: a hard link planted by another user could make
+    // this chown a file of root's.
+    const CheckedParent parent = open_checked_parent(path);
+    const UniqueFd fd(
+        ::openat(parent.dir.get(), parent.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    if (!fd.valid()) {
         throw system_error(path, "cannot open", errno);
     }
-    const bool ok = ::fchown(fd, account.uid, account.gid) == 0 && ::fchmod(fd, 0600) == 0;
-    const int saved = errno;
-    ::close(fd);
-    if (!ok) {
-        throw system_error(path, "cannot give it to " + account.name, saved);
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) {
+        throw system_error(path, "cannot stat", errno);
+    }
+    if (!S_ISREG(info.st_mode)) {
+        throw Error(ExitCode::failure, "not a regular file; not changing its owner", path);
+    }
+    if (info.st_nlink != 1) {
+        throw Error(ExitCode::failure,
+                    "has " + std::to_string(info.st_nlink) + " names (hard links); not changing its owner", path);
+    }
+    if (::fchown(fd.get(), account.uid, account.gid) != 0 || ::fchmod(fd.get(), 0600) != 0) {
+        throw system_error(path, "cannot give it to " + account.name, errno);
     }
 }
 

@@ -5,6 +5,7 @@
 #include "core/atomic_write.hpp"
 #include "core/error.hpp"
 #include "core/file_lock.hpp"
+#include "core/safe_path.hpp"
 
 #include <unistd.h>
 
@@ -12,8 +13,9 @@ namespace mqpasswd {
 
 void replace_text_file(const std::string& path, const std::optional<std::string>& expected, const std::string& content,
                        mode_t new_mode) {
-    const auto [directory, name] = split_path(path);
-    const DirectoryLock lock(directory);
+    CheckedParent parent = open_checked_parent(path);
+    const std::string name = parent.name;
+    const DirectoryLock lock(std::move(parent.dir), path);
     const FileSnapshot snapshot = read_file_at(lock.fd(), name, path);
     const bool unchanged = expected ? snapshot.exists && snapshot.content == *expected : !snapshot.exists;
     if (!unchanged) {

@@ -5,6 +5,7 @@
 #include "core/atomic_write.hpp"
 #include "core/error.hpp"
 #include "core/file_lock.hpp"
+#include "core/safe_path.hpp"
 #include "core/secret.hpp"
 
 namespace mqpasswd {
@@ -57,9 +58,17 @@ std::vector<DiffStep> masked_changes(const std::vector<PwLine>& old_lines, const
 }
 
 UpdateResult update_password_file(const std::string& path, const UpdateOptions& options, const Edit& edit) {
-    check_writable_target(path, options.create);
-    const auto [directory, name] = split_path(path);
-    const DirectoryLock lock(directory);
+    // Resolved and checked once (safe_path.hpp); every later step is relative to this directory.
+    std::optional<FileOwnership> new_ownership;
+    PathTrust trust;
+    if (options.create) {
+        new_ownership = new_file_ownership(options.new_owner);
+        trust.file_owner = new_ownership->uid;
+    }
+    CheckedParent parent = open_checked_parent(path, trust);
+    check_writable_target(parent, options.create);
+    const std::string name = parent.name;
+    const DirectoryLock lock(std::move(parent.dir), path);
     FileSnapshot snapshot = read_file_at(lock.fd(), name, path);
     if (!snapshot.exists && !options.create) {
         throw Error(ExitCode::failure, "no such file (use --create to create it)", path);
@@ -88,7 +97,7 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     if (snapshot.exists ? file.unchanged() : !result.report.changed()) {
         return result;
     }
-    const FileOwnership ownership = snapshot.exists ? snapshot.ownership : new_file_ownership(options.new_owner);
+    const FileOwnership ownership = snapshot.exists ? snapshot.ownership : *new_ownership;
     atomic_replace(
         lock.fd(), name, [&](const ContentSink& write) { file.write_to(write); }, ownership, path);
     result.written = true;

@@ -174,7 +174,7 @@ TEST_CASE("a missing directory is a clear error", "[update]") {
     UpdateOptions options;
     options.create = true;
     CHECK(error_code_of([&] { (void)update_password_file(path, options, add("a")); }, message) == ExitCode::failure);
-    CHECK(message == path + ": cannot write to the directory " + dir.file("nodir") + ": No such file or directory");
+    CHECK(message == path + ": cannot reach " + dir.file("nodir") + ": No such file or directory");
 }
 
 TEST_CASE("an unwritable directory fails before anything is written", "[update]") {
