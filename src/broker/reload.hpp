@@ -30,4 +30,8 @@ struct ReloadResult {
 // A dry run stops before the signal (or systemctl) and says what it would have done.
 [[nodiscard]] ReloadResult reload_broker(const ReloadRequest& request);
 
+// What can be known before the file is written: CONF can be read and names the password file.
+// A --reload that would fail for that reason refuses the write instead of following it.
+void check_reload_possible(const ReloadRequest& request);
+
 }  // namespace mqpasswd

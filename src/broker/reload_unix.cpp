@@ -33,7 +33,7 @@ bool is_mosquitto(pid_t pid) {
 
 // Refuses the reload when CONF does not use the file just written, or when a password file it
 // names has a problem a broker would stop or fail on.
-void validate(const MosquittoConf& conf, const ReloadRequest& request) {
+void check_names_pwfile(const MosquittoConf& conf, const ReloadRequest& request) {
     const auto settings = password_file_settings(conf);
     const bool names_pwfile =
         request.pwfile.empty() || std::any_of(settings.begin(), settings.end(), [&](const ConfOption* setting) {
@@ -42,6 +42,11 @@ void validate(const MosquittoConf& conf, const ReloadRequest& request) {
     if (!names_pwfile) {
         throw Error(ExitCode::failure, "not reloading the broker: it does not use " + request.pwfile, conf.path);
     }
+}
+
+void validate(const MosquittoConf& conf, const ReloadRequest& request) {
+    check_names_pwfile(conf, request);
+    const auto settings = password_file_settings(conf);
     const ConfOption* user = conf.last("user");
     const auto account = broker_account(user != nullptr ? user->value : "mosquitto");
     for (const ConfOption* setting : settings) {
@@ -111,6 +116,10 @@ ReloadResult hang_up(pid_t pid, const std::string& how, bool dry_run) {
 }
 
 }  // namespace
+
+void check_reload_possible(const ReloadRequest& request) {
+    check_names_pwfile(read_mosquitto_conf(request.conf), request);
+}
 
 ReloadResult reload_broker(const ReloadRequest& request) {
     const MosquittoConf conf = read_mosquitto_conf(request.conf);

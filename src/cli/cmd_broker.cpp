@@ -49,6 +49,17 @@ int run_broker_reload(const Options& options) {
     return 0;
 }
 
+void check_reload_before_write(const Options& options) {
+    if (!options.reload) {
+        return;
+    }
+    try {
+        check_reload_possible(request_for(options));
+    } catch (const Error& error) {
+        throw Error(error.code(), describe(error) + "; nothing was written", options.pwfile);
+    }
+}
+
 ReloadOutcome reload_after_write(const Options& options, bool written) {
     ReloadOutcome outcome;
     outcome.requested = options.reload;

@@ -6,6 +6,7 @@
 namespace mqpasswd::cli {
 
 int run_delete(const Options& options) {
+    check_reload_before_write(options);
     const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {
         return remove_users(file, options.users, options.missing_ok);
     });

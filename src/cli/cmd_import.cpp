@@ -81,6 +81,7 @@ int run_import(const Options& options) {
         throw Error(ExitCode::usage, "--format must be lines, csv, jsonl or json, not " + quoted_name(options.format));
     }
     const WriteTarget target = resolve_target(options);
+    check_reload_before_write(options);
     check_writable_target(options.pwfile, options.create);  // before SOURCE is consumed
     if (options.create) {
         [[maybe_unused]] const auto checked = new_file_ownership(options.new_owner);  // unknown accounts fail now

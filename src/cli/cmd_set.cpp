@@ -16,6 +16,7 @@ int run_set(Options& options) {
         throw Error(ExitCode::usage, *problem + ": " + quoted_name(user));
     }
     const WriteTarget target = resolve_target(options);
+    check_reload_before_write(options);
     check_writable_target(options.pwfile, options.create);
     if (options.create) {
         [[maybe_unused]] const auto checked = new_file_ownership(options.new_owner);  // unknown accounts fail now

@@ -220,6 +220,54 @@ void refuse_misread_values(const std::vector<std::string>& args) {
     }
 }
 
+// What CLI11 would read wrongly, refused before it reads anything: an option that takes a value
+// followed by another option (`--conf --dry-run` would make "--dry-run" the configuration and do
+// the change for real), and a flag given a value (`--dry-run=no` would mean false).
+void refuse_options_misused(const std::vector<std::string>& args, const CLI::App& app) {
+    std::vector<const CLI::Option*> options;
+    std::vector<const CLI::App*> pending = {&app};
+    while (!pending.empty()) {
+        const CLI::App* command = pending.back();
+        pending.pop_back();
+        for (const CLI::Option* option : command->get_options()) {
+            options.push_back(option);
+        }
+        for (const CLI::App* nested : command->get_subcommands({})) {
+            pending.push_back(nested);
+        }
+    }
+    const auto named = [&](std::string_view word) -> const CLI::Option* {
+        for (const CLI::Option* option : options) {
+            if (!option->get_positional() && option->check_name(std::string(word))) {
+                return option;
+            }
+        }
+        return nullptr;
+    };
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        const std::size_t equals = arg.find('=');
+        if (arg.starts_with("--") && equals != std::string::npos) {
+            const CLI::Option* option = named(arg.substr(0, equals));
+            if (option != nullptr && option->get_items_expected_min() == 0 && arg.rfind("--generate=", 0) != 0) {
+                throw Error(ExitCode::usage, arg.substr(0, equals) + " takes no value");
+            }
+            continue;
+        }
+        const CLI::Option* option = named(arg);
+        if (option == nullptr || option->get_items_expected_min() == 0 || i + 1 >= args.size()) {
+            continue;
+        }
+        const std::string& value = args[i + 1];
+        const bool number = value.size() > 1 && value.front() == '-' &&
+                            std::all_of(value.begin() + 1, value.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (value.size() > 1 && value.front() == '-' && !number) {
+            throw Error(ExitCode::usage, arg + " needs a value, and " + quoted_name(value) +
+                                             " is an option; give the value (" + arg + " VALUE)");
+        }
+    }
+}
+
 // "mqpasswd", "mqpasswd help [COMMAND...]" and a misspelt command get an answer a person can act on
 // instead of CLI11's "A subcommand is required".
 std::string commands_list() {
@@ -279,7 +327,7 @@ void check_command_word(std::vector<std::string>& args) {
         if (arg.rfind("--reload=", 0) == 0) {  // the old spelling; CLI11 would only say "Could not convert"
             throw Error(ExitCode::usage, "--reload takes no value; name the configuration with --conf CONF");
         }
-        if (arg.starts_with("--") && arg.ends_with('=') && arg != "--generate=") {
+        if (arg.starts_with("--") && arg.ends_with('=')) {
             // CLI11 would take the next word as the value: `--conf= PWFILE` must not mean --conf PWFILE.
             throw Error(ExitCode::usage, arg.substr(0, arg.size() - 1) + " is given an empty value");
         }
@@ -467,6 +515,7 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
         {list, Command::list},   {upgrade, Command::upgrade},      {import, Command::import},
         {check, Command::check}, {reload, Command::broker_reload}, {enable, Command::broker_enable}};
     describe_for_help(app, commands, globals);
+    refuse_options_misused(typed, app);
 
     std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
     try {

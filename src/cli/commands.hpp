@@ -21,6 +21,8 @@ namespace mqpasswd::cli {
 // --reload after a write: reloads when `written`; never throws (the file is already written, so
 // the outcome goes into the command's one report).
 [[nodiscard]] ReloadOutcome reload_after_write(const Options& options, bool written);
+// --reload's checks that need no broker (CONF readable, naming PWFILE), before anything is written.
+void check_reload_before_write(const Options& options);
 // Reloads as asked, prints the whole result; returns the exit code.
 [[nodiscard]] int finish_update(const Options& options, UpdateSummary summary);
 

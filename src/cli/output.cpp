@@ -195,6 +195,17 @@ void print_counts(std::ostream& out, const Options& options, const UpdateSummary
         out << " (" << describe_target(*summary.target) << ')';
     }
     out << '\n';
+    // Removal is the one change a count hides best: name them.
+    std::vector<std::string> removed;
+    for (const auto& change : changes) {
+        if (change.action == Action::removed) {
+            removed.push_back(change.user);
+        }
+    }
+    if (!removed.empty()) {
+        out << printable(options.pwfile) << ": " << (options.dry_run ? "would be removed: " : "removed: ")
+            << printable(name_list(removed)) << '\n';
+    }
     // Users whose record chose another hash: named, so the text says what was written for each.
     if (summary.own_specs == nullptr || summary.target == nullptr) {
         return;

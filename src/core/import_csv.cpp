@@ -92,12 +92,14 @@ template <typename Visit> CsvRow read_csv_row(CsvCursor& at, char delimiter, Vis
     return row;
 }
 
-// Moves past blank lines; false at the end of the content.
+// Moves past blank lines, and the rows of nothing but delimiters that spreadsheets export after the
+// last record (`,,,`); false at the end of the content.
 bool skip_blank_lines(CsvCursor& at) {
     while (at.pos < at.text.size()) {
         const std::size_t newline = at.text.find('\n', at.pos);
         const std::size_t end = newline == std::string_view::npos ? at.text.size() : newline;
-        if (!trim(at.text.substr(at.pos, end - at.pos)).empty()) {
+        const std::string_view line = trim(at.text.substr(at.pos, end - at.pos));
+        if (line.find_first_not_of(",;\t") != std::string_view::npos) {
             return true;
         }
         at.pos = newline == std::string_view::npos ? end : end + 1;
@@ -196,7 +198,7 @@ RawRecord csv_record(CsvCursor& at, const CsvColumns& columns) {
     if (row.bad_field) {
         record.note(record.line, column_label(columns, *row.bad_field) + ": " + row.bad_what);
     } else if (!hash.empty() && !(record.hash = hash_named(hash))) {
-        record.note(record.line, "field 'hash': unknown hash " + quoted_name(hash));
+        record.note(record.line, "field 'hash': not a hash name (sha512-pbkdf2, sha512 or argon2id)");
     }
     return record;
 }
@@ -207,6 +209,15 @@ void parse_csv(std::string_view content, BatchBuilder& out) {
     CsvCursor at{content};
     if (!skip_blank_lines(at)) {
         return;
+    }
+    // Excel's `sep=;` line names the delimiter, which the header shows anyway.
+    if (at.text.substr(at.pos).starts_with("sep=")) {
+        const std::size_t newline = at.text.find('\n', at.pos);
+        at.pos = newline == std::string_view::npos ? at.text.size() : newline + 1;
+        ++at.line;
+        if (!skip_blank_lines(at)) {
+            return;
+        }
     }
     const std::size_t header_line = at.line;
     const std::optional<CsvColumns> columns = csv_header(at);

@@ -150,7 +150,7 @@ void assign_json_field(JsonField field, Secret value, std::size_t line, RawRecor
         break;
     default:  // hash; "" is no override, as an empty CSV cell is
         if (!value.empty() && !(record.hash = hash_named(value.text()))) {
-            record.note(line, "field 'hash': unknown hash " + quoted_name(value.text()));
+            record.note(line, "field 'hash': not a hash name (sha512-pbkdf2, sha512 or argon2id)");
         }
     }
 }

@@ -31,14 +31,6 @@ std::pair<std::string, std::size_t> record_problem(const RawRecord& record) {
     if (const auto problem = password_problem(record.password)) {
         return {"user " + quoted_name(*record.username) + ": " + *problem, at(record.password_line)};
     }
-    // A password that is itself a Mosquitto hash: the source is most likely a password file (a
-    // swapped argument, `import PW PW`), and importing it would lock every user out.
-    const HashKind kind = inspect_hash(record.password.text()).kind;
-    if (kind == HashKind::sha512 || kind == HashKind::sha512_pbkdf2 || kind == HashKind::argon2id) {
-        return {"user " + quoted_name(*record.username) +
-                    ": the password is a Mosquitto password hash; is this a password file? import takes passwords",
-                at(record.password_line)};
-    }
     return {};
 }
 

@@ -18,6 +18,7 @@ using import_detail::BatchBuilder;
 using import_detail::for_each_line;
 using import_detail::is_blank_or_comment;
 using import_detail::is_csv_header;
+using import_detail::lowercase;
 using import_detail::RawRecord;
 using import_detail::without_bom;
 
@@ -50,6 +51,15 @@ bool looks_like_lines(std::string_view line) {
            line.substr(0, colon).find_first_of(",;\t\"") == std::string_view::npos;
 }
 
+// `username:password` (or `user:pass...`) as the first line is a header of a lines file, not the
+// user "username": which it is cannot be told, so it is not guessed.
+bool looks_like_a_header(std::string_view line) {
+    const std::size_t colon = line.find(':');
+    const std::string name = lowercase(trim(line.substr(0, colon)));
+    const std::string rest = lowercase(trim(line.substr(colon + 1)));
+    return (name == "username" || name == "user" || name == "name") && rest.starts_with("pass");
+}
+
 // Decides from the first line that is not blank or a comment, and only when just one format fits.
 ImportFormat guess_format(std::string_view content, const std::string& source_name) {
     std::string_view first;
@@ -78,6 +88,10 @@ ImportFormat guess_format(std::string_view content, const std::string& source_na
     }
     if (start == '{') {
         return ImportFormat::jsonl;
+    }
+    if (looks_like_lines(first) && looks_like_a_header(first)) {
+        throw Error(ExitCode::failure, "this looks like a header, not a user; remove it or use --format", source_name,
+                    at);
     }
     const bool csv = is_csv_header(first);
     if (csv != looks_like_lines(first)) {  // `x:y,username,password` would be both: refuse it
@@ -110,8 +124,20 @@ ImportFormat guess_import_format(std::string_view content, const std::string& so
     return guess_format(without_bom(content), source_name);
 }
 
+namespace {
+
+// UTF-16 (what some spreadsheets save as "Unicode text") reads as garbage byte by byte: say so.
+void refuse_utf16(std::string_view content, const std::string& source_name) {
+    if (content.starts_with("\xFF\xFE") || content.starts_with("\xFE\xFF")) {
+        throw Error(ExitCode::failure, "this is UTF-16 text; save it as UTF-8 (or CSV UTF-8)", source_name, 1);
+    }
+}
+
+}  // namespace
+
 ImportBatch parse_import(std::string_view content, std::optional<ImportFormat> format, const std::string& source_name,
                          bool skip_invalid) {
+    refuse_utf16(content, source_name);
     content = without_bom(content);
     ImportBatch batch;
     batch.guessed = !format;

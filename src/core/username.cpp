@@ -2,6 +2,7 @@
 // misread the line or the client could never log in (see shared/facts/pwfile-format.md §2, §3.5).
 #include "core/username.hpp"
 
+#include "core/hash.hpp"
 #include "core/secret.hpp"
 #include "core/text.hpp"
 
@@ -112,6 +113,13 @@ std::optional<std::string> password_problem(const Secret& password) {
     }
     if (password.contains('\0')) {
         return "password contains a NUL byte (the broker would ignore everything after it)";
+    }
+    // A Mosquitto hash as the password (blanks around it are what the broker trims from a
+    // password file's field): almost surely a password file given by mistake, a swapped argument,
+    // `import PW PW`; hashing it would lock the user out.
+    const HashKind kind = inspect_hash(trim(password.text())).kind;
+    if (kind == HashKind::sha512 || kind == HashKind::sha512_pbkdf2 || kind == HashKind::argon2id) {
+        return "the password is a Mosquitto password hash; is this a password file? a password is expected";
     }
     return std::nullopt;
 }
