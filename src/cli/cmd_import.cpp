@@ -82,10 +82,7 @@ int run_import(const Options& options) {
     }
     const WriteTarget target = resolve_target(options);
     check_reload_before_write(options);
-    check_writable_target(options.pwfile, options.create);  // before SOURCE is consumed
-    if (options.create) {
-        [[maybe_unused]] const auto checked = new_file_ownership(options.new_owner);  // unknown accounts fail now
-    }
+    check_target_before_reading(options);  // before SOURCE is consumed
     const Secret content = read_import_source(options.source);
     const ImportBatch batch = parse_import(content.text(), format, source_label(options), options.skip_invalid);
     BulkImportOptions bulk{options.prune, options.jobs, progress_for(options), {}};

@@ -17,10 +17,7 @@ int run_set(Options& options) {
     }
     const WriteTarget target = resolve_target(options);
     check_reload_before_write(options);
-    check_writable_target(options.pwfile, options.create);
-    if (options.create) {
-        [[maybe_unused]] const auto checked = new_file_ownership(options.new_owner);  // unknown accounts fail now
-    }
+    check_target_before_reading(options);
     const bool generated = options.password_source.kind == PasswordSourceKind::generate;
     const Secret password = obtain_password(options, true);
     const UpdateResult result = update_password_file(options.pwfile, update_options(options), [&](PwFile& file) {

@@ -2,6 +2,8 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/error.hpp"
+#include "core/file_owner.hpp"
+#include "core/file_snapshot.hpp"
 #include "core/password_source.hpp"
 #include "core/username.hpp"
 
@@ -20,6 +22,14 @@ WriteTarget resolve_target(const Options& options) {
     }
     const ResolvedProfile profile = resolve_profile(options.broker_version);
     return WriteTarget{target_spec(profile.version, request), profile.version, profile.reason};
+}
+
+void check_target_before_reading(const Options& options) {
+    PathTrust trust;
+    if (options.create) {
+        trust.file_owner = new_file_ownership(options.new_owner).uid;  // and unknown accounts fail now
+    }
+    check_writable_target(options.pwfile, options.create, trust);
 }
 
 UpdateOptions update_options(const Options& options) {

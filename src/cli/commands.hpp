@@ -31,6 +31,9 @@ void check_reload_before_write(const Options& options);
 // Shared by the commands (command_support.cpp).
 [[nodiscard]] WriteTarget resolve_target(const Options& options);
 [[nodiscard]] UpdateOptions update_options(const Options& options);
+// The password file's path and directory checked (as the write will check them), before a
+// password or a source is read: a typo never costs the user a typed password.
+void check_target_before_reading(const Options& options);
 // Reads the password from the chosen source (wiping the -b argument) and validates it.
 [[nodiscard]] Secret obtain_password(Options& options, bool confirm);
 

@@ -124,12 +124,10 @@ std::string trusted_link_target(int at, const std::string& name, const struct st
     return target;
 }
 
-Trusted trusted_users(const PathTrust& trust) {
-    Trusted trusted{{0, ::getuid(), ::geteuid(), invoking_uid()}};
-    if (trust.file_owner) {
-        trusted.uids.push_back(*trust.file_owner);
-    }
-    return trusted;
+// Who may own a link that is followed: root, us, the invoking user; never the file's owner (the
+// broker's user, the likeliest attacker, owns the file).
+Trusted link_owners() {
+    return Trusted{{0, ::getuid(), ::geteuid(), invoking_uid()}};
 }
 
 std::string joined(const std::string& directory, const std::string& name) {
@@ -139,7 +137,7 @@ std::string joined(const std::string& directory, const std::string& name) {
 }  // namespace
 
 bool trusted_link_owner(uid_t uid) {
-    return trusted_users({}).has(uid);
+    return link_owners().has(uid);
 }
 
 uid_t invoking_uid() {
@@ -173,7 +171,11 @@ CheckedParent open_checked_parent(const std::string& path, const PathTrust& trus
     }
     const std::string name = pending.back();
     pending.pop_back();
-    Trusted trusted = trusted_users(trust);
+    const Trusted link_trust = link_owners();
+    Trusted trusted = link_trust;  // for directories: the file's owner too
+    if (trust.file_owner) {
+        trusted.uids.push_back(*trust.file_owner);
+    }
 
     std::vector<Step> steps;
     const auto push_root = [&] {
@@ -209,7 +211,7 @@ CheckedParent open_checked_parent(const std::string& path, const PathTrust& trus
             if (++links > max_links) {
                 throw system_error(path, "cannot reach " + where, ELOOP);
             }
-            const std::string target = trusted_link_target(here.fd.get(), component, info, trusted, where, path);
+            const std::string target = trusted_link_target(here.fd.get(), component, info, link_trust, where, path);
             std::deque<std::string> spliced = components_of(target);
             pending.insert(pending.begin(), spliced.begin(), spliced.end());
             if (target.starts_with('/')) {

@@ -58,6 +58,9 @@ TEST_CASE("a link or a directory another user controls is refused", "[safe_path]
     // Whatever the directory it sits in (not only sticky ones, as fs.protected_symlinks would).
     CHECK(refusal(dir.file("dirlink/pw")) == dir.file("dirlink/pw") + ": follows the symbolic link " +
                                                  dir.file("dirlink") + " that nobody owns; refusing");
+    // Not even when that user will own the file: the file's owner is trusted with directories,
+    // never with links (the broker's user owns the file and is the likeliest attacker).
+    CHECK(refusal(dir.file("dirlink/pw"), PathTrust{nobody->pw_uid}).find("that nobody owns") != std::string::npos);
     try {
         (void)open_checked_parent(dir.file("dirlink/pw"));
     } catch (const Error& error) {

@@ -1,0 +1,200 @@
+"""The path policy, attacked for real: the broker's own user (`mosquitto`) and `nobody` plant links,
+swap directories and put newlines in paths, while root runs mqpasswd. Root's files must stay as
+they were, byte for byte and owner for owner.
+
+Usage: test_path_attacks.py PATH/TO/mqpasswd [CASE-SUBSTRING]
+"""
+import hashlib
+import os
+import pwd
+import subprocess
+import sys
+import time
+
+from harness import AS_NOBODY, TempDir, case, check, check_equal, run, run_cases
+
+AS_BROKER = ["setpriv", "--reuid=mosquitto", "--regid=mosquitto", "--clear-groups"]
+HASH = "$7$101$c2FsdHNhbHRzYWx0$" + "A" * 86 + "=="
+
+
+def needs_root(name):
+    if os.geteuid() != 0:
+        print(f"skip {name}: needs root to play the broker's user")
+        return False
+    return True
+
+
+def state(path):
+    """What an attack must not change: the bytes, owner, group and mode (lstat: links themselves)."""
+    info = os.lstat(path)
+    with open(path, "rb") as handle:
+        content = hashlib.sha256(handle.read()).hexdigest() if os.path.isfile(path) else ""
+    return content, info.st_uid, info.st_gid, info.st_mode
+
+
+def as_user(user, *command):
+    prefix = AS_BROKER if user == "mosquitto" else AS_NOBODY
+    subprocess.run(prefix + list(command), check=True, timeout=30)
+
+
+def broker_dir(directory, name="mq"):
+    """A directory of the broker's user, as /var/lib/mosquitto or a bind mount would be."""
+    path = directory.file(name)
+    os.mkdir(path, 0o755)
+    account = pwd.getpwnam("mosquitto")
+    os.chown(path, account.pw_uid, account.pw_gid)
+    return path
+
+
+@case
+def enable_never_chowns_or_names_a_file_through_a_planted_link():
+    if not needs_root("planted link for enable"):
+        return
+    with TempDir() as directory:
+        victim = directory.write("root-only", "root:secret\n", mode=0o600)
+        conf = directory.write("mosquitto.conf", "listener 1883 127.0.0.1\n")
+        before_victim, before_conf = state(victim), state(conf)
+        mq = broker_dir(directory)
+        shared = directory.file("tmp")
+        os.mkdir(shared)
+        os.chmod(shared, 0o1777)
+        as_user("mosquitto", "ln", "-s", victim, os.path.join(mq, "pw"))
+        as_user("nobody", "ln", "-s", victim, os.path.join(shared, "pw"))
+        for planted in (os.path.join(mq, "pw"), os.path.join(shared, "pw")):
+            result = run(["broker", "enable", "--conf", conf, "--pwfile", planted, "--fix-permissions"], timeout=20)
+            check(result.code != 0, f"enable through {planted}: {result!r}")
+            check_equal(state(victim), before_victim, f"the link's target, after {planted}")
+            check_equal(state(conf), before_conf, "the configuration")
+            check(not os.path.exists(directory.file("conf.d")), "no snippet written")
+        # A link of the broker's user on the way to the file: the same.
+        real = directory.file("real")
+        os.mkdir(real)
+        os.rename(victim, os.path.join(real, "pw"))
+        as_user("mosquitto", "ln", "-s", real, os.path.join(mq, "dir"))
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", os.path.join(mq, "dir", "pw"),
+                      "--fix-permissions"], timeout=20)
+        check(result.code != 0 and "that mosquitto owns" in result.err, repr(result))
+        check_equal(os.lstat(os.path.join(real, "pw")).st_uid, 0, "still root's")
+        # A second name (hard link) for a root file: refused in the broker's directory (root's file
+        # there is not the broker's), and even in root's own directory never chowned.
+        os.link(os.path.join(real, "pw"), os.path.join(mq, "hard"))
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", os.path.join(mq, "hard"),
+                      "--fix-permissions"], timeout=20)
+        check(result.code != 0 and "is owned by mosquitto" in result.err, repr(result))
+        os.link(os.path.join(real, "pw"), os.path.join(real, "second-name"))
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", os.path.join(real, "second-name"),
+                      "--fix-permissions"], timeout=20)
+        check(result.code != 0 and "hard links" in result.err, repr(result))
+        check_equal(os.lstat(os.path.join(real, "pw")).st_uid, 0, "still root's, after the hard link")
+        check_equal(state(conf), before_conf, "the configuration")
+
+
+@case
+def the_compat_front_never_writes_through_a_link_the_broker_planted():
+    if not needs_root("planted link for compat"):
+        return
+    with TempDir() as directory:
+        victim = directory.write("root-only", f"root:{HASH}\nkeep:{HASH}\n", mode=0o600)
+        before = state(victim)
+        mq = broker_dir(directory)
+        planted = os.path.join(mq, "pw")
+        as_user("mosquitto", "ln", "-s", victim, planted)
+        for args in (["-b", planted, "eve", "pw"], ["-c", "-b", planted, "eve", "pw"], ["-D", planted, "keep"]):
+            result = run(["compat"] + args, timeout=20)
+            check(result.code != 0, f"compat {args}: {result!r}")
+            check_equal(state(victim), before, f"the target after compat {args}")
+        # Root's own link is followed, as mosquitto_passwd follows it.
+        own = directory.file("own-link")
+        os.symlink(victim, own)
+        check_equal(run(["compat", "-b", own, "eve", "pw"]).code, 0, "root's own link")
+
+
+@case
+def a_directory_the_broker_swapped_for_a_link_is_never_followed():
+    if not needs_root("directory swapped for a link"):
+        return
+    with TempDir() as directory:
+        protected = directory.file("etc")
+        os.mkdir(protected, 0o755)
+        root_file = os.path.join(protected, "pw")
+        with open(root_file, "w") as handle:
+            handle.write(f"root:{HASH}\n")
+        os.chmod(root_file, 0o600)
+        before = state(root_file)
+        mq = broker_dir(directory, "mqroot")
+        as_user("mosquitto", "ln", "-s", protected, os.path.join(mq, "config"))
+        target = os.path.join(mq, "config", "pw")
+        for args in (["compat", "-b", target, "eve", "pw"], ["set", "--create", target, "eve", "--stdin"],
+                     ["set", "--create", os.path.join(mq, "config", "new"), "eve", "--stdin"]):
+            result = run(args, stdin="pw\n", timeout=20)
+            check(result.code != 0, f"{args}: {result!r}")
+        check_equal(state(root_file), before, "root's file")
+        check_equal(sorted(os.listdir(protected)), ["pw"], "nothing created in root's directory")
+
+
+RACE = r"""
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+a, b, stop = (p.encode() for p in sys.argv[1:4])
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+swaps = 0
+deadline = time.monotonic() + 300
+while not os.path.exists(stop) and time.monotonic() < deadline:
+    if libc.renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0:
+        swaps += 1
+print(swaps)
+"""
+
+
+@case
+def five_hundred_writes_against_a_rename_exchange_loop_never_escape():
+    """The broker's user swaps its directory `d` and a link `l` to root's directory with
+    renameat2(RENAME_EXCHANGE) as fast as it can, while root writes into d: every write lands in
+    the broker's own directory or is refused; none reaches root's."""
+    if not needs_root("RENAME_EXCHANGE race"):
+        return
+    writes = int(os.environ.get("MQPASSWD_RACE_WRITES", "500"))
+    with TempDir() as directory:
+        protected = directory.file("etc")
+        os.mkdir(protected, 0o755)
+        mq = broker_dir(directory, "mqroot")
+        as_user("mosquitto", "mkdir", os.path.join(mq, "d"))
+        as_user("mosquitto", "ln", "-s", protected, os.path.join(mq, "l"))
+        stop = directory.file("stop")
+        attacker = subprocess.Popen(AS_BROKER + [sys.executable, "-c", RACE, os.path.join(mq, "d"),
+                                                 os.path.join(mq, "l"), stop], stdout=subprocess.PIPE, text=True)
+        written = refused = 0
+        try:
+            for i in range(writes):
+                if i % 5 == 4:  # the compat front too
+                    result = run(["compat", "-b", os.path.join(mq, "d", "pw"), f"c{i}", "pw"], timeout=20)
+                else:
+                    result = run(["set", "--create", os.path.join(mq, "d", "pw"), f"u{i}", "--stdin", "-q"],
+                                 stdin="pw\n", timeout=20)
+                written, refused = (written + 1, refused) if result.code == 0 else (written, refused + 1)
+                check_equal(os.listdir(protected), [], f"write {i} escaped into root's directory")
+        finally:
+            open(stop, "w").close()
+            swaps = int(attacker.communicate(timeout=30)[0] or 0)
+        print(f"     {writes} writes: {written} written, {refused} refused; {swaps} swaps", flush=True)
+        check(swaps > writes, f"the attacker swapped only {swaps} times: the race was not run")
+        check(written > 0 and refused > 0, "both outcomes should occur under the race")
+
+
+@case
+def a_newline_in_the_password_file_path_never_reaches_the_configuration():
+    with TempDir() as directory:
+        conf = directory.write("mosquitto.conf", "listener 1883 127.0.0.1\nallow_anonymous false\n")
+        before = state(conf)
+        sneaky = directory.file("pw\nallow_anonymous true\nlistener 1884")
+        os.makedirs(os.path.dirname(sneaky), exist_ok=True)
+        with open(sneaky, "w") as handle:
+            handle.write(f"alice:{HASH}\n")
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", sneaky], timeout=20)
+        check_equal(result.code, 2, repr(result))
+        check("control character" in result.err, result.err)
+        check_equal(state(conf), before, "the configuration")
+        check(not os.path.exists(directory.file("conf.d")), "no snippet")
+
+
+run_cases()
