@@ -68,8 +68,8 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     CheckedParent parent = open_checked_parent(path, trust);
     check_writable_target(parent, options.create);
     const std::string name = parent.name;
-    const DirectoryLock lock(std::move(parent.dir), path);
-    FileSnapshot snapshot = read_file_at(lock.fd(), name, path);
+    const PasswordFileLock lock(std::move(parent.dir), name, path);
+    FileSnapshot snapshot = read_file_at(lock.dir(), name, path);
     if (!snapshot.exists && !options.create) {
         throw Error(ExitCode::failure, "no such file (use --create to create it)", path);
     }
@@ -99,7 +99,7 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     }
     const FileOwnership ownership = snapshot.exists ? snapshot.ownership : *new_ownership;
     atomic_replace(
-        lock.fd(), name, [&](const ContentSink& write) { file.write_to(write); }, ownership, path);
+        lock.dir(), name, [&](const ContentSink& write) { file.write_to(write); }, ownership, path);
     result.written = true;
     result.created = !snapshot.exists;
     return result;

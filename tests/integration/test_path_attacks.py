@@ -197,4 +197,45 @@ def a_newline_in_the_password_file_path_never_reaches_the_configuration():
         check(not os.path.exists(directory.file("conf.d")), "no snippet")
 
 
+HOLD_LOCK = r"""
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(60)
+"""
+
+
+@case
+def another_user_who_can_enter_the_directory_cannot_stall_the_writers():
+    """/etc/mosquitto is 0755: anyone may open it and flock it. The writers lock the password file
+    itself, which only its owner (and root) can open."""
+    if not needs_root("a lock held by nobody"):
+        return
+    with TempDir() as directory:
+        pwfile = directory.write("pw", f"alice:{HASH}\n", mode=0o600)
+        markers = directory.file("markers")
+        os.mkdir(markers)
+        os.chmod(markers, 0o1777)
+        ready = os.path.join(markers, "ready")
+        holder = subprocess.Popen(AS_NOBODY + [sys.executable, "-c", HOLD_LOCK, directory.path, ready])
+        try:
+            deadline = time.monotonic() + 10
+            while not os.path.exists(ready) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            check(os.path.exists(ready), "nobody took the directory's lock")
+            started = time.monotonic()
+            result = run(["set", pwfile, "bob", "--stdin", "-q"], stdin="pw\n", timeout=20)
+            check_equal(result.code, 0, repr(result))
+            check(time.monotonic() - started < 5, "root waited for nobody's lock")
+            compat = run(["compat", "-b", pwfile, "carol", "pw"], timeout=20)
+            check_equal(compat.code, 0, repr(compat))
+            refused = subprocess.run(AS_NOBODY + [sys.executable, "-c", HOLD_LOCK, pwfile, ready], timeout=20,
+                                     capture_output=True)
+            check(refused.returncode != 0, "nobody could open (and so lock) the password file")
+        finally:
+            holder.kill()
+            holder.wait()
+
+
 run_cases()
