@@ -197,6 +197,23 @@ def a_newline_in_the_password_file_path_never_reaches_the_configuration():
         check(not os.path.exists(directory.file("conf.d")), "no snippet")
 
 
+@case
+def a_fifo_for_the_password_file_never_hangs_enable():
+    if not needs_root("a FIFO from the broker's user"):
+        return
+    with TempDir() as directory:
+        conf = directory.write("mosquitto.conf", "listener 1883 127.0.0.1\n")
+        before = state(conf)
+        mq = broker_dir(directory)
+        fifo = os.path.join(mq, "pw")
+        as_user("mosquitto", "mkfifo", fifo)
+        started = time.monotonic()
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", fifo, "--fix-permissions"], timeout=20)
+        check(result.code != 0 and "not a regular file" in result.err, repr(result))
+        check(time.monotonic() - started < 5, "enable waited on a FIFO")
+        check_equal(state(conf), before, "the configuration")
+
+
 HOLD_LOCK = r"""
 import fcntl, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY)
