@@ -20,8 +20,18 @@ struct DetectedBroker {
 // versions before 2.0 (they read only $6$ hashes) so the user decides explicitly.
 [[nodiscard]] BrokerVersion profile_for_version(const std::string& version);
 
-// Runs `mosquitto -h` (the binary in $MQPASSWD_MOSQUITTO, else from PATH, /usr/sbin and
-// /usr/local/sbin) with a time limit. Nothing when no broker answers.
+// The mosquitto program of this host: the one the version probe runs, and the one a process must
+// be running for `broker reload` to signal it. MQPASSWD_MOSQUITTO, when set, names it: an absolute
+// path (Error otherwise), for a broker installed where no PATH looks, and for tests. Otherwise the
+// first executable `mosquitto` in PATH, then /usr/sbin and /usr/local/sbin. As root the program
+// runs as root, so only absolute PATH entries are searched (an empty or relative one means the
+// working directory, which may be anyone's), and a program that another user could change (the
+// file, a directory or a link on its way) is passed over in PATH and refused (Error) from
+// MQPASSWD_MOSQUITTO. Nothing when there is none.
+[[nodiscard]] std::optional<std::string> find_broker_program();
+
+// Runs `mosquitto -h` (find_broker_program's) with a time limit, a clean environment and no
+// inherited descriptors. Nothing when no broker answers.
 [[nodiscard]] std::optional<DetectedBroker> detect_installed_broker();
 
 struct ResolvedProfile {

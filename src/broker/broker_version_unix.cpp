@@ -3,21 +3,14 @@
 #include "broker/broker_version.hpp"
 
 #include "core/error.hpp"
-#include "core/unique_fd.hpp"
+#include "core/quote.hpp"
+#include "core/spawn.hpp"
 
-#include <cerrno>
+#include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <vector>
-
-extern char** environ;
 
 namespace mqpasswd {
 namespace {
@@ -29,80 +22,57 @@ bool is_executable(const std::string& path) {
     return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-std::optional<std::string> find_broker_binary() {
-    if (const char* configured = std::getenv("MQPASSWD_MOSQUITTO"); configured != nullptr && *configured != '\0') {
-        return std::string(configured);
+std::optional<std::string> configured_program(const std::string& configured) {
+    if (!configured.starts_with('/')) {
+        throw Error(ExitCode::failure, "MQPASSWD_MOSQUITTO must be an absolute path, not " + quoted_name(configured));
     }
+    if (!is_executable(configured)) {
+        return std::nullopt;  // as with no mosquitto installed: the profile falls back to 2.0
+    }
+    if (const auto problem = untrusted_program_problem(configured)) {
+        throw Error(ExitCode::failure, *problem + "; not running it as root", "MQPASSWD_MOSQUITTO");
+    }
+    return configured;
+}
+
+std::optional<std::string> run_banner(const std::string& program) {
+    ChildRequest request;
+    request.program = program;
+    request.args = {"-h"};
+    request.output = ChildOutput::capture_stdout;
+    request.time_limit = detection_timeout;
+    ChildResult result = run_child(request);
+    if (result.spawn_errno != 0) {
+        return std::nullopt;
+    }
+    return std::move(result.output);  // `mosquitto -h` exits 3 after its banner: the status says nothing
+}
+
+}  // namespace
+
+std::optional<std::string> find_broker_program() {
+    if (const char* configured = std::getenv("MQPASSWD_MOSQUITTO"); configured != nullptr && *configured != '\0') {
+        return configured_program(configured);
+    }
+    const bool as_root = ::geteuid() == 0;
     std::string search = "/usr/sbin:/usr/local/sbin";
     if (const char* path = std::getenv("PATH"); path != nullptr) {
         search = std::string(path) + ':' + search;
     }
-    std::size_t start = 0;
-    while (start <= search.size()) {
+    for (std::size_t start = 0; start <= search.size();) {
         const std::size_t end = std::min(search.find(':', start), search.size());
-        const std::string candidate = search.substr(start, end - start) + "/mosquitto";
-        if (end > start && is_executable(candidate)) {
+        const std::string directory = search.substr(start, end - start);
+        start = end + 1;
+        if (directory.empty() || (as_root && !directory.starts_with('/'))) {
+            continue;  // a relative entry is in the working directory, which may be anyone's
+        }
+        const std::string candidate = directory + "/mosquitto";
+        if (is_executable(candidate) && !untrusted_program_problem(candidate)) {
             return candidate;
         }
-        start = end + 1;
     }
     return std::nullopt;
 }
-
-// Collects the child's stdout until it closes or the deadline passes; kills it at the deadline.
-std::string collect_output(int fd, pid_t child) {
-    std::string output;
-    const auto deadline = std::chrono::steady_clock::now() + detection_timeout;
-    for (;;) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        pollfd wait_for{fd, POLLIN, 0};
-        if (left.count() <= 0 || ::poll(&wait_for, 1, static_cast<int>(left.count())) == 0) {
-            ::kill(child, SIGKILL);
-            break;
-        }
-        char buffer[4096];
-        const ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got <= 0 || output.size() > 65536) {
-            break;
-        }
-        output.append(buffer, static_cast<std::size_t>(got));
-    }
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
-    return output;
-}
-
-std::optional<std::string> run_banner(const std::string& program) {
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        return std::nullopt;
-    }
-    UniqueFd read_end(pipe_fds[0]);
-    UniqueFd write_end(pipe_fds[1]);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    std::string program_copy = program;
-    std::string flag = "-h";
-    char* argv[] = {program_copy.data(), flag.data(), nullptr};
-    pid_t child = 0;
-    const int rc = ::posix_spawn(&child, program.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    write_end.reset();
-    if (rc != 0) {
-        return std::nullopt;
-    }
-    return collect_output(read_end.get(), child);
-}
-
-}  // namespace
 
 std::optional<std::string> parse_version_banner(std::string_view output) {
     constexpr std::string_view prefix = "mosquitto version ";
@@ -131,7 +101,7 @@ BrokerVersion profile_for_version(const std::string& version) {
 }
 
 std::optional<DetectedBroker> detect_installed_broker() {
-    const auto program = find_broker_binary();
+    const auto program = find_broker_program();
     if (!program) {
         return std::nullopt;
     }

@@ -78,10 +78,8 @@ private:
     FileEdits& edits_of(const std::string& path) {
         auto [it, inserted] = files_.try_emplace(path);
         if (inserted) {
-            const FileSnapshot snapshot = read_file(path);
-            if (snapshot.exists) {
-                it->second.before = snapshot.content;
-            }
+            // Bounded as the reader is: the file may have changed since, and is split into lines.
+            it->second.before = read_conf_file(path);
         }
         return it->second;
     }

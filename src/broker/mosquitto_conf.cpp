@@ -1,19 +1,120 @@
-// mosquitto.conf reader (shared/facts/pwfile-format.md §6.3): include_dir is only honoured in the
-// main file, and loads DIR/*.conf sorted by name.
+// mosquitto.conf reader (shared/facts/pwfile-format.md §6.3): include_dir is only allowed in the
+// main file, and loads DIR/*.conf sorted by name. The limits are checked as the text is read, so
+// memory stays in proportion to what was accepted.
 #include "broker/mosquitto_conf.hpp"
 
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/text.hpp"
+#include "core/unique_fd.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <dirent.h>
 #include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace mqpasswd {
 namespace {
 
-std::vector<std::string> conf_files_in(const std::string& directory) {
+// What is left of the limits for the rest of one configuration.
+struct Budget {
+    std::size_t bytes = max_conf_bytes;
+    std::size_t lines = max_conf_lines;
+};
+
+Error too_large(const std::string& path, const Budget& budget) {
+    return {ExitCode::failure,
+            budget.bytes == max_conf_bytes
+                ? "is over 16 MiB, larger than any mosquitto.conf; refusing to read it"
+                : "the configuration passes 16 MiB with this include_dir file; refusing to read it",
+            path};
+}
+
+// Reads `fd` to its end, refusing more than the budget's bytes.
+std::string read_within(int fd, std::size_t size, const std::string& path, const Budget& budget) {
+    // One byte more than the file: the read that sees the end needs room, and a file that grew
+    // past the limit since fstat is caught by the same check.
+    std::string content(std::min(size, budget.bytes) + 1, '\0');
+    std::size_t used = 0;
+    for (;;) {
+        if (used == content.size()) {
+            if (used > budget.bytes) {
+                throw too_large(path, budget);
+            }
+            content.resize(std::min(budget.bytes + 1, used + 65536));
+        }
+        const ssize_t got = ::read(fd, content.data() + used, content.size() - used);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            throw system_error(path, "cannot read", errno);
+        }
+        if (got == 0) {
+            break;
+        }
+        used += static_cast<std::size_t>(got);
+    }
+    content.resize(used);
+    return content;
+}
+
+// The file's text (nothing: it does not exist), opened with read_file's refusals; its size is
+// checked before anything is read, so a huge file costs nothing.
+std::optional<std::string> read_bounded(const std::string& path, Budget& budget) {
+    const UniqueFd fd = open_for_reading(path);
+    if (!fd.valid()) {
+        return std::nullopt;
+    }
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) {
+        throw system_error(path, "cannot stat", errno);
+    }
+    if (static_cast<std::size_t>(info.st_size) > budget.bytes) {
+        throw too_large(path, budget);
+    }
+    std::string content = read_within(fd.get(), static_cast<std::size_t>(info.st_size), path, budget);
+    budget.bytes -= content.size();
+    return content;
+}
+
+// Calls on_line(trimmed line, 1-based number) for each line, within the budget.
+template <typename OnLine>
+void for_each_line(std::string_view content, const std::string& path, Budget& budget, OnLine on_line) {
+    std::size_t number = 0;
+    while (!content.empty()) {
+        const std::size_t newline = content.find('\n');
+        const std::string_view line = content.substr(0, newline);
+        content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
+        ++number;
+        if (line.size() > max_conf_line_length) {
+            throw Error(ExitCode::failure, "line is over 64 KiB, longer than any mosquitto.conf line; refusing it",
+                        path, number);
+        }
+        if (budget.lines == 0) {
+            throw Error(ExitCode::failure,
+                        "more than " + std::to_string(max_conf_lines) +
+                            " lines of configuration (include_dir files count); refusing to read more",
+                        path, number);
+        }
+        --budget.lines;
+        on_line(trim(line), number);
+    }
+}
+
+// The option on a line, or nothing for a comment or a blank line.
+std::optional<ConfOption> option_of(std::string_view line, const std::string& path, std::size_t number) {
+    if (line.empty() || line.front() == '#') {
+        return std::nullopt;
+    }
+    const std::size_t space = std::min(line.find_first_of(" \t"), line.size());
+    return ConfOption{path, number, std::string(line.substr(0, space)), std::string(trim(line.substr(space)))};
+}
+
+std::vector<std::string> conf_files_in(const ConfOption& include) {
+    const std::string& directory = include.value;
     std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(directory.c_str()), ::closedir);
     if (!dir) {
         throw system_error(directory, "cannot read the include_dir", errno);
@@ -22,6 +123,12 @@ std::vector<std::string> conf_files_in(const std::string& directory) {
     while (const dirent* entry = ::readdir(dir.get())) {
         const std::string name = entry->d_name;
         if (name.size() > 5 && name.ends_with(".conf")) {
+            if (names.size() == max_include_dir_files) {
+                throw Error(ExitCode::failure,
+                            "include_dir " + directory + " holds more than " + std::to_string(max_include_dir_files) +
+                                " .conf files; refusing to read them",
+                            include.file, include.line);
+            }
             names.push_back(name);
         }
     }
@@ -32,37 +139,41 @@ std::vector<std::string> conf_files_in(const std::string& directory) {
     return names;
 }
 
-void read_into(const std::string& path, bool main_file, std::vector<ConfOption>& options) {
-    const FileSnapshot snapshot = read_file(path);
-    if (!snapshot.exists) {
+void read_into(const std::string& path, bool main_file, Budget& budget, std::vector<ConfOption>& options) {
+    const std::optional<std::string> content = read_bounded(path, budget);
+    if (!content) {
         throw Error(ExitCode::failure, "no such file", path);
     }
-    for (auto& option : parse_conf_lines(snapshot.content, path)) {
-        if (option.key == "include_dir" && main_file) {
-            for (const auto& included : conf_files_in(option.value)) {
-                read_into(included, false, options);
+    for_each_line(*content, path, budget, [&](std::string_view line, std::size_t number) {
+        std::optional<ConfOption> option = option_of(line, path, number);
+        if (!option) {
+            return;
+        }
+        if (option->key == "include_dir") {
+            // The broker stops here too; following it could also loop back to the main file.
+            if (!main_file) {
+                throw Error(ExitCode::failure,
+                            "include_dir is only valid in the main configuration file (the broker refuses it too)",
+                            path, number);
+            }
+            for (const auto& included : conf_files_in(*option)) {
+                read_into(included, false, budget, options);
             }
         }
-        options.push_back(std::move(option));
-    }
+        options.push_back(std::move(*option));
+    });
 }
 
 }  // namespace
 
 std::vector<ConfOption> parse_conf_lines(std::string_view content, const std::string& path) {
     std::vector<ConfOption> options;
-    std::size_t number = 0;
-    while (!content.empty()) {
-        const std::size_t newline = content.find('\n');
-        const std::string_view line = trim(content.substr(0, newline));
-        content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
-        ++number;
-        if (line.empty() || line.front() == '#') {
-            continue;
+    Budget budget;
+    for_each_line(content, path, budget, [&](std::string_view line, std::size_t number) {
+        if (auto option = option_of(line, path, number)) {
+            options.push_back(std::move(*option));
         }
-        const std::size_t space = std::min(line.find_first_of(" \t"), line.size());
-        options.push_back({path, number, std::string(line.substr(0, space)), std::string(trim(line.substr(space)))});
-    }
+    });
     return options;
 }
 
@@ -75,8 +186,18 @@ const ConfOption* MosquittoConf::last(std::string_view key) const {
 MosquittoConf read_mosquitto_conf(const std::string& path) {
     MosquittoConf conf;
     conf.path = path;
-    read_into(path, true, conf.options);
+    Budget budget;
+    read_into(path, true, budget, conf.options);
     return conf;
+}
+
+std::optional<std::string> read_conf_file(const std::string& path) {
+    Budget budget;
+    std::optional<std::string> content = read_bounded(path, budget);
+    if (content) {
+        for_each_line(*content, path, budget, [](std::string_view, std::size_t) {});
+    }
+    return content;
 }
 
 std::vector<const ConfOption*> password_file_settings(const MosquittoConf& conf) {

@@ -1,14 +1,23 @@
 // Reading mosquitto.conf as the broker does: one option per line, '#' comments, include_dir
 // directories expanded in place (their *.conf files in sorted order), file and line kept for
-// messages. Read-only; `broker enable` (not yet written) will edit through the same model.
+// messages, within stated limits. Read-only; `broker enable` edits through the same model.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace mqpasswd {
+
+// What the reader accepts: mqpasswd runs as root on a file it did not write, so a mistaken or
+// hostile one (a log, a device's worth of text) must cost bounded memory and time. Each limit is
+// far beyond any real configuration (Debian's is 13 lines; the commented example, 874 and 39 KB).
+inline constexpr std::size_t max_conf_bytes = std::size_t{16} << 20;  // the main and include_dir files together
+inline constexpr std::size_t max_conf_line_length = std::size_t{64} << 10;
+inline constexpr std::size_t max_conf_lines = 100000;       // in all files; comments and blank lines count
+inline constexpr std::size_t max_include_dir_files = 1000;  // *.conf files in one include_dir
 
 struct ConfOption {
     std::string file;
@@ -25,11 +34,18 @@ struct MosquittoConf {
     [[nodiscard]] const ConfOption* last(std::string_view key) const;
 };
 
-// The options of one file's text, in order, without following include_dir.
+// The options of one file's text, in order, without following include_dir. Throws Error with
+// PATH:LINE for a line over max_conf_line_length or past max_conf_lines.
 [[nodiscard]] std::vector<ConfOption> parse_conf_lines(std::string_view content, const std::string& path);
 
-// Throws Error naming the file when it (or an include_dir) cannot be read.
+// Throws Error naming the file (and line) when it or an include_dir cannot be read, when any limit
+// above is passed (the size before the file is read), and for an include_dir outside the main
+// file, which the broker refuses.
 [[nodiscard]] MosquittoConf read_mosquitto_conf(const std::string& path);
+
+// The text of one configuration file, for an edit (nothing: it does not exist), read as
+// read_mosquitto_conf reads it: the same refusals and limits.
+[[nodiscard]] std::optional<std::string> read_conf_file(const std::string& path);
 
 // Every password file the configuration names: `password_file` and 2.1's
 // `plugin_opt_password_file`, in order.

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 
 namespace mqpasswd {
@@ -28,7 +29,14 @@ struct ReloadResult {
 // Validates every password file CONF names (errors refuse the reload), finds the broker, signals
 // it, and checks that it is still running. Throws Error saying what it tried when it cannot.
 // A dry run stops before the signal (or systemctl) and says what it would have done.
+// A pid (--pid or the pid_file) is signalled only when /proc/PID/exe is find_broker_program()'s
+// file (same device and inode) and the process's real and effective uid are root's or those of
+// CONF's `user` (default mosquitto); children (systemctl) run through run_child.
 [[nodiscard]] ReloadResult reload_broker(const ReloadRequest& request);
+
+// The pid in a pid_file's text as mosquitto writes it ("1234\n"): decimal digits, then only white
+// space, and a value a pid can have (1 to INT_MAX). Nothing for anything else.
+[[nodiscard]] std::optional<pid_t> parse_pid_text(std::string_view text);
 
 // What can be known before the file is written: CONF can be read and names the password file.
 // A --reload that would fail for that reason refuses the write instead of following it.

@@ -1,34 +1,59 @@
 // Broker discovery in the order of DESIGN §7: --pid, CONF's pid_file, the systemd unit. A pid is
-// only signalled when /proc says it is a mosquitto process, so a stale pid file never makes us
-// hang up an unrelated program.
+// signalled only when /proc says it runs the installed mosquitto program as root or as the
+// broker's user: the pid file is the broker's user's to write (Debian's /run/mosquitto), and must
+// not let that user make root hang up any process, nor a fake broker make us report a reload.
 #include "broker/reload.hpp"
 
+#include "broker/broker_version.hpp"
 #include "broker/mosquitto_conf.hpp"
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/lint.hpp"
+#include "core/spawn.hpp"
+#include "core/unique_fd.hpp"
+
+#include <climits>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
+#include <cstdio>
+#include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <spawn.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <thread>
 #include <unistd.h>
-
-extern char** environ;
+#include <variant>
 
 namespace mqpasswd {
 namespace {
 
-bool is_mosquitto(pid_t pid) {
-    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-    std::string name;
-    return std::getline(comm, name) && name == "mosquitto";
+constexpr std::size_t pid_file_max_bytes = 64;  // "4194304\n" is 8: more is not a pid file
+constexpr auto systemctl_time_limit = std::chrono::seconds(30);
+
+// What a process must be to be signalled: running the broker program (by device and inode, which
+// /proc/PID/exe gives however the program was started) as one of `uids`.
+struct BrokerIdentity {
+    std::optional<std::string> program;  // nothing: no mosquitto installed to compare with
+    dev_t device = 0;
+    ino_t inode = 0;
+    std::string user;         // CONF's `user`, by default mosquitto
+    std::vector<uid_t> uids;  // root, that user's, and ours
+};
+
+// A process to signal, held by its /proc directory: every check reads through this one descriptor,
+// and once the process has exited every lookup in it fails, even when its pid is reused.
+struct Target {
+    pid_t pid = 0;
+    std::string how;  // "--pid", "pid_file /run/mosquitto/mosquitto.pid"
+    UniqueFd proc;
+};
+
+std::string broker_user(const MosquittoConf& conf) {
+    const ConfOption* user = conf.last("user");
+    return user != nullptr ? user->value : "mosquitto";
 }
 
 // Refuses the reload when CONF does not use the file just written, or when a password file it
@@ -47,8 +72,7 @@ void check_names_pwfile(const MosquittoConf& conf, const ReloadRequest& request)
 void validate(const MosquittoConf& conf, const ReloadRequest& request) {
     check_names_pwfile(conf, request);
     const auto settings = password_file_settings(conf);
-    const ConfOption* user = conf.last("user");
-    const auto account = broker_account(user != nullptr ? user->value : "mosquitto");
+    const auto account = broker_account(broker_user(conf));
     for (const ConfOption* setting : settings) {
         std::vector<Finding> findings;
         try {
@@ -65,57 +89,200 @@ void validate(const MosquittoConf& conf, const ReloadRequest& request) {
     }
 }
 
-std::optional<pid_t> pid_from_file(const std::string& path) {
-    std::ifstream file(path);
-    long pid = 0;
-    if (!(file >> pid) || pid <= 0) {
+BrokerIdentity broker_identity(const MosquittoConf& conf) {
+    BrokerIdentity broker;
+    broker.program = find_broker_program();
+    struct stat info {};
+    if (broker.program && ::stat(broker.program->c_str(), &info) == 0) {
+        broker.device = info.st_dev;
+        broker.inode = info.st_ino;
+    } else {
+        broker.program.reset();
+    }
+    broker.user = broker_user(conf);
+    broker.uids = {0, ::getuid()};  // a broker of our own needs no root to be signalled
+    if (const auto account = broker_account(broker.user)) {
+        broker.uids.push_back(account->uid);
+    }
+    return broker;
+}
+
+Target open_target(pid_t pid, std::string how) {
+    Target target{pid, std::move(how), {}};
+    const std::string path = "/proc/" + std::to_string(pid);
+    target.proc.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    return target;  // not valid when there is no such process
+}
+
+std::string label(const Target& target) {
+    return "process " + std::to_string(target.pid) + " (" + target.how + ")";
+}
+
+// The real and effective uid on the Uid: line of /proc/PID/status, or nothing.
+std::optional<std::pair<uid_t, uid_t>> process_uids(int proc) {
+    const UniqueFd status(::openat(proc, "status", O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    std::string text(16384, '\0');
+    const ssize_t got = status.valid() ? ::read(status.get(), text.data(), text.size()) : -1;
+    if (got <= 0) {
         return std::nullopt;
     }
-    return static_cast<pid_t>(pid);
-}
-
-bool systemd_unit_active() {
-    const char* argv[] = {"systemctl", "is-active", "--quiet", "mosquitto", nullptr};
-    pid_t child = 0;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    const int rc = ::posix_spawnp(&child, "systemctl", &actions, nullptr, const_cast<char**>(argv), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    int status = 0;
-    return rc == 0 && ::waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-int run_systemctl_reload() {
-    const char* argv[] = {"systemctl", "reload", "mosquitto", nullptr};
-    pid_t child = 0;
-    if (::posix_spawnp(&child, "systemctl", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) {
-        return -1;
+    text.resize(static_cast<std::size_t>(got));
+    const std::size_t line = text.find("\nUid:");
+    unsigned long real = 0;
+    unsigned long effective = 0;
+    if (line == std::string::npos || std::sscanf(text.c_str() + line, "\nUid: %lu %lu", &real, &effective) != 2) {
+        return std::nullopt;
     }
-    int status = 0;
-    return ::waitpid(child, &status, 0) == child && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return std::pair{static_cast<uid_t>(real), static_cast<uid_t>(effective)};
 }
 
-ReloadResult hang_up(pid_t pid, const std::string& how, bool dry_run) {
-    if (!is_mosquitto(pid)) {
-        throw Error(ExitCode::failure, "process " + std::to_string(pid) + " (" + how + ") is not a running mosquitto");
+std::string program_of(int proc) {
+    std::string target(PATH_MAX, '\0');
+    const ssize_t length = ::readlinkat(proc, "exe", target.data(), target.size());
+    target.resize(length > 0 ? static_cast<std::size_t>(length) : 0);
+    return target.empty() ? "unknown" : target;
+}
+
+// Why `target` is not to be signalled as the broker, or nothing when it may be.
+std::optional<std::string> target_problem(const Target& target, const BrokerIdentity& broker) {
+    struct stat program {};
+    if (!target.proc.valid() || ::fstatat(target.proc.get(), "exe", &program, 0) != 0) {
+        if (target.proc.valid() && errno == EACCES) {
+            return label(target) + " belongs to another user; not signalling it";
+        }
+        return label(target) + " is not running";  // gone, a zombie, or a kernel thread
     }
+    if (!broker.program) {
+        return "no mosquitto program found to check " + label(target) +
+               " against (see MQPASSWD_MOSQUITTO); not signalling it";
+    }
+    if (program.st_dev != broker.device || program.st_ino != broker.inode) {
+        return label(target) + " is not the mosquitto broker " + *broker.program + " (its program is " +
+               program_of(target.proc.get()) + "); not signalling it";
+    }
+    const auto uids = process_uids(target.proc.get());
+    if (!uids) {
+        return label(target) + " is not running";
+    }
+    for (const uid_t uid : {uids->first, uids->second}) {
+        if (std::find(broker.uids.begin(), broker.uids.end(), uid) == broker.uids.end()) {
+            return label(target) + " runs as uid " + std::to_string(uid) + ", not as root or the broker's user " +
+                   broker.user + "; not signalling it";
+        }
+    }
+    return std::nullopt;
+}
+
+// SIGHUP to the process the checks read, checked once more just before. pidfd_send_signal
+// (Linux 5.1) takes the /proc/PID directory as a pidfd, so the signal reaches that process or
+// fails (ESRCH) once it has exited, never one that took over its pid. Without it, kill() right
+// after that last check: the window left is the microseconds between the two, in which the broker
+// would have to exit and its pid be reused.
+void send_hangup(const Target& target, const BrokerIdentity& broker) {
+    if (const auto problem = target_problem(target, broker)) {
+        throw Error(ExitCode::failure, *problem);
+    }
+    int rc = -1;
+#ifdef SYS_pidfd_send_signal
+    rc = static_cast<int>(::syscall(SYS_pidfd_send_signal, target.proc.get(), SIGHUP, nullptr, 0));
+#else
+    errno = ENOSYS;
+#endif
+    if (rc != 0 && (errno == ENOSYS || errno == EINVAL || errno == EBADF)) {
+        rc = ::kill(target.pid, SIGHUP);
+    }
+    if (rc != 0) {
+        throw system_error({}, "cannot signal mosquitto process " + std::to_string(target.pid), errno);
+    }
+}
+
+ReloadResult hang_up(const Target& target, const BrokerIdentity& broker, bool dry_run) {
+    const std::string how = "SIGHUP to mosquitto pid " + std::to_string(target.pid) + " (" + target.how + ")";
     if (dry_run) {
-        return {"SIGHUP to mosquitto pid " + std::to_string(pid) + " (" + how + ")"};
+        return {how};
     }
-    if (::kill(pid, SIGHUP) != 0) {
-        throw system_error({}, "cannot signal mosquitto process " + std::to_string(pid), errno);
-    }
+    send_hangup(target, broker);
     // A 2.1 broker that dislikes the reloaded configuration exits; say so rather than "done".
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    if (!is_mosquitto(pid)) {
-        throw Error(ExitCode::failure, "mosquitto " + std::to_string(pid) + " exited after the reload; see its log");
+    struct stat program {};
+    if (::fstatat(target.proc.get(), "exe", &program, 0) != 0) {
+        throw Error(ExitCode::failure,
+                    "mosquitto " + std::to_string(target.pid) + " exited after the reload; see its log");
     }
-    return {"SIGHUP to mosquitto pid " + std::to_string(pid) + " (" + how + ")"};
+    return {how};
+}
+
+// What is at the pid_file path belongs to the broker's user, who may put anything there: it is
+// opened without following a link (which could name any file of root's) and without blocking (a
+// FIFO would block the open and the read forever), and only a short regular file is read.
+std::variant<pid_t, std::string> pid_from_file(const std::string& path) {
+    const UniqueFd file(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    struct stat info {};
+    if (!file.valid()) {
+        if (errno == ELOOP) {
+            return "pid_file " + path + " is a symbolic link; not following it";
+        }
+        return errno == ENOENT ? "no pid_file " + path : "cannot open pid_file " + path + ": " + std::strerror(errno);
+    }
+    if (::fstat(file.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        return "pid_file " + path + " is not a regular file";
+    }
+    std::string text(pid_file_max_bytes + 1, '\0');
+    const ssize_t got = ::read(file.get(), text.data(), text.size());
+    if (info.st_size > static_cast<off_t>(pid_file_max_bytes) || got > static_cast<ssize_t>(pid_file_max_bytes)) {
+        return "pid_file " + path + " is not a pid file: it has more than " + std::to_string(pid_file_max_bytes) +
+               " bytes";
+    }
+    text.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    if (const auto pid = parse_pid_text(text)) {
+        return *pid;
+    }
+    return "no pid in pid_file " + path;
+}
+
+// The broker named by the pid_file, or why there is none to signal.
+std::variant<Target, std::string> target_from_pid_file(const std::string& path, const BrokerIdentity& broker) {
+    auto pid = pid_from_file(path);
+    if (auto* problem = std::get_if<std::string>(&pid)) {
+        return std::move(*problem);
+    }
+    Target target = open_target(std::get<pid_t>(pid), "pid_file " + path);
+    if (auto problem = target_problem(target, broker)) {
+        return std::move(*problem);
+    }
+    return target;
+}
+
+bool systemd_unit_active(const std::string& systemctl) {
+    ChildRequest request{systemctl, {"is-active", "--quiet", "mosquitto"}, ChildOutput::discard, systemctl_time_limit};
+    return run_child(request).exit_code == 0;
+}
+
+void run_systemctl_reload(const std::string& systemctl) {
+    ChildRequest request{systemctl, {"reload", "mosquitto"}, ChildOutput::capture_both, systemctl_time_limit};
+    const ChildResult result = run_child(request);
+    if (result.exit_code == 0) {
+        return;
+    }
+    std::string why = result.timed_out ? "no answer in " + std::to_string(systemctl_time_limit.count()) + " s"
+                                       : result.output.substr(0, result.output.find('\n'));
+    throw Error(ExitCode::failure, "systemctl reload mosquitto failed" + (why.empty() ? "" : ": " + why));
 }
 
 }  // namespace
+
+std::optional<pid_t> parse_pid_text(std::string_view text) {
+    const std::size_t end = text.find_last_not_of(" \t\r\n");
+    const std::string_view digits = text.substr(0, end == std::string_view::npos ? 0 : end + 1);
+    if (digits.empty() || digits.size() > 10 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+        return std::nullopt;
+    }
+    const unsigned long long value = std::stoull(std::string(digits));
+    if (value == 0 || value > static_cast<unsigned long long>(INT_MAX)) {
+        return std::nullopt;
+    }
+    return static_cast<pid_t>(value);
+}
 
 void check_reload_possible(const ReloadRequest& request) {
     check_names_pwfile(read_mosquitto_conf(request.conf), request);
@@ -124,25 +291,31 @@ void check_reload_possible(const ReloadRequest& request) {
 ReloadResult reload_broker(const ReloadRequest& request) {
     const MosquittoConf conf = read_mosquitto_conf(request.conf);
     validate(conf, request);
+    const BrokerIdentity broker = broker_identity(conf);
     if (request.pid) {
-        return hang_up(*request.pid, "--pid", request.dry_run);
-    }
-    const ConfOption* pid_file = conf.last("pid_file");
-    if (pid_file != nullptr) {
-        if (const auto pid = pid_from_file(pid_file->value); pid && is_mosquitto(*pid)) {
-            return hang_up(*pid, "pid_file " + pid_file->value, request.dry_run);
+        const Target target = open_target(*request.pid, "--pid");
+        if (const auto problem = target_problem(target, broker)) {
+            throw Error(ExitCode::failure, *problem);
         }
+        return hang_up(target, broker, request.dry_run);
     }
-    if (systemd_unit_active()) {
-        if (!request.dry_run && run_systemctl_reload() != 0) {
-            throw Error(ExitCode::failure, "systemctl reload mosquitto failed");
+    std::string pid_file_problem = "no pid_file in CONF";
+    if (const ConfOption* pid_file = conf.last("pid_file")) {
+        auto target = target_from_pid_file(pid_file->value, broker);
+        if (auto* found = std::get_if<Target>(&target)) {
+            return hang_up(*found, broker, request.dry_run);
+        }
+        pid_file_problem = std::get<std::string>(target);
+    }
+    const auto systemctl = find_system_program("systemctl");
+    if (systemctl && systemd_unit_active(*systemctl)) {
+        if (!request.dry_run) {
+            run_systemctl_reload(*systemctl);
         }
         return {"systemctl reload mosquitto"};
     }
     throw Error(ExitCode::failure,
-                "no running broker found: no --pid, " +
-                    (pid_file != nullptr ? "no mosquitto at the pid in " + pid_file->value : "no pid_file in CONF") +
-                    ", and no active systemd unit mosquitto",
+                "no running broker found: no --pid; " + pid_file_problem + "; and no active systemd unit mosquitto",
                 request.conf);
 }
 

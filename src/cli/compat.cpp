@@ -13,10 +13,22 @@
 #include "core/update.hpp"
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 namespace mqpasswd::cli {
 namespace {
+
+// Overwrites the last argv word that is `password`, the way main.cpp does for the native front,
+// so that ps and /proc/PID/cmdline stop showing it.
+void clear_from_argv(std::span<char*> process_argv, const std::string& password) {
+    for (std::size_t i = process_argv.size(); i-- > 1 && !password.empty();) {
+        if (password == process_argv[i]) {
+            std::memset(process_argv[i], 0, password.size());
+            return;
+        }
+    }
+}
 
 // What one run prints and returns; printed once at the end, stdout first.
 struct Outcome {
@@ -205,13 +217,16 @@ Outcome run_request(CompatRequest& request) {
 
 }  // namespace
 
-int run_compat(const std::vector<std::string>& args) {
+int run_compat(const std::vector<std::string>& args, std::span<char*> process_argv) {
     auto parsed = parse_compat_args(args);
     if (auto* exit = std::get_if<CompatExit>(&parsed)) {
         return emit({exit->code, exit->out, exit->err, {}});
     }
     auto& request = std::get<CompatRequest>(parsed);
     const WipeOnExit wipe_password(request.password);
+    if (request.batch) {
+        clear_from_argv(process_argv, request.password);  // before any work, as the native front does
+    }
     try {
         Outcome outcome = run_request(request);
         reload_if_asked(outcome);

@@ -38,10 +38,10 @@ int main(int argc, char** argv) {
         std::string_view program = argv[0];
         program.remove_prefix(program.rfind('/') + 1);  // npos + 1 == 0: no directory part
         if (program == "mosquitto_passwd") {
-            return cli::run_compat(args);
+            return cli::run_compat(args, {argv, static_cast<std::size_t>(argc)});
         }
         if (!args.empty() && args.front() == "compat") {
-            return cli::run_compat({args.begin() + 1, args.end()});
+            return cli::run_compat({args.begin() + 1, args.end()}, {argv, static_cast<std::size_t>(argc)});
         }
         json = std::find(args.begin(), args.end(), "--json") != args.end();
         cli::ParsedCommandLine parsed = cli::parse_command_line(std::move(args));

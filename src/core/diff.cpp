@@ -1,7 +1,10 @@
-// Hunk formatting in the GNU unified format that patch(1) and every reviewer read.
+// Hunk formatting in the GNU unified format that patch(1) and every reviewer read, and the line
+// diff behind it for configuration edits: Myers' search on what the common start and end leave.
 #include "core/diff.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <span>
 
 namespace mqpasswd {
 namespace {
@@ -28,6 +31,107 @@ std::size_t hunk_end(const std::vector<DiffStep>& steps, std::size_t first_chang
     return std::min(steps.size(), last_change + 1 + context);
 }
 
+using Lines = std::span<const std::string>;
+// frontiers[d][(k + d) / 2]: the furthest x that d edits reach on diagonal k = x - y (only the
+// diagonals of d's parity are reachable, hence the halved index).
+using Frontiers = std::vector<std::vector<std::ptrdiff_t>>;
+
+const std::string& line_at(Lines lines, std::ptrdiff_t index) {
+    return lines[static_cast<std::size_t>(index)];
+}
+
+std::ptrdiff_t reached(const std::vector<std::ptrdiff_t>& frontier, std::ptrdiff_t d, std::ptrdiff_t k) {
+    return frontier[static_cast<std::size_t>((k + d) / 2)];
+}
+
+// Whether the best d-edit path to diagonal k comes down from k + 1 (an addition) rather than
+// across from k - 1 (a removal); ties go to the removal, so removals come first.
+bool comes_from_addition(const std::vector<std::ptrdiff_t>& previous, std::ptrdiff_t d, std::ptrdiff_t k) {
+    return k == -d || (k != d && reached(previous, d - 1, k - 1) < reached(previous, d - 1, k + 1));
+}
+
+// Myers' greedy search ("An O(ND) Difference Algorithm", 1986): the frontiers of d = 0, 1, ...
+// edits up to the first that reaches the end of both texts; empty past max_diff_edits, which
+// bounds the time to O((n + m) * max_diff_edits) and the frontiers to max_diff_edits^2 / 2.
+Frontiers search(Lines a, Lines b) {
+    const auto n = static_cast<std::ptrdiff_t>(a.size());
+    const auto m = static_cast<std::ptrdiff_t>(b.size());
+    Frontiers frontiers;
+    for (std::ptrdiff_t d = 0; d <= static_cast<std::ptrdiff_t>(max_diff_edits); ++d) {
+        std::vector<std::ptrdiff_t> frontier(static_cast<std::size_t>(d) + 1);
+        for (std::ptrdiff_t k = -d; k <= d; k += 2) {
+            std::ptrdiff_t x = 0;
+            if (d > 0) {
+                const auto& previous = frontiers.back();
+                x = comes_from_addition(previous, d, k) ? reached(previous, d - 1, k + 1)
+                                                        : reached(previous, d - 1, k - 1) + 1;
+            }
+            std::ptrdiff_t y = x - k;
+            while (x < n && y < m && line_at(a, x) == line_at(b, y)) {
+                ++x;
+                ++y;
+            }
+            frontier[static_cast<std::size_t>((k + d) / 2)] = x;
+            if (x >= n && y >= m) {
+                frontiers.push_back(std::move(frontier));
+                return frontiers;
+            }
+        }
+        frontiers.push_back(std::move(frontier));
+    }
+    return {};
+}
+
+// Walks the frontiers back from the end of both texts: each edit is preceded by the kept lines
+// of its diagonal. Appends the steps last first.
+void trace_back(Lines a, Lines b, const Frontiers& frontiers, std::vector<DiffStep>& reversed) {
+    auto x = static_cast<std::ptrdiff_t>(a.size());
+    auto y = static_cast<std::ptrdiff_t>(b.size());
+    for (auto d = static_cast<std::ptrdiff_t>(frontiers.size()) - 1; d > 0; --d) {
+        const std::ptrdiff_t k = x - y;
+        const auto& previous = frontiers[static_cast<std::size_t>(d - 1)];
+        const bool added = comes_from_addition(previous, d, k);
+        const std::ptrdiff_t edit_end = added ? reached(previous, d - 1, k + 1) : reached(previous, d - 1, k - 1) + 1;
+        for (; x > edit_end; --x, --y) {
+            reversed.push_back({DiffOp::keep, line_at(a, x - 1)});
+        }
+        if (added) {
+            reversed.push_back({DiffOp::add, line_at(b, --y)});
+        } else {
+            reversed.push_back({DiffOp::remove, line_at(a, --x)});
+        }
+    }
+    for (; x > 0; --x) {
+        reversed.push_back({DiffOp::keep, line_at(a, x - 1)});
+    }
+}
+
+// The steps from a to b, which share no first or last line.
+void append_middle(Lines a, Lines b, std::vector<DiffStep>& steps) {
+    const Frontiers frontiers = search(a, b);
+    if (frontiers.empty()) {
+        // Too many changes to search for the shortest script: replacing the region is still a
+        // correct one, and as readable as any when so much changed.
+        for (const auto& line : a) {
+            steps.push_back({DiffOp::remove, line});
+        }
+        for (const auto& line : b) {
+            steps.push_back({DiffOp::add, line});
+        }
+        return;
+    }
+    const std::size_t first = steps.size();
+    trace_back(a, b, frontiers, steps);
+    std::reverse(steps.begin() + static_cast<std::ptrdiff_t>(first), steps.end());
+    // A run of changes reads as what went, then what came, as in diff(1) and git.
+    auto run = steps.begin() + static_cast<std::ptrdiff_t>(first);
+    while (run != steps.end()) {
+        const auto run_end =
+            std::find_if(run, steps.end(), [](const DiffStep& step) { return step.op == DiffOp::keep; });
+        std::stable_partition(run, run_end, [](const DiffStep& step) { return step.op == DiffOp::remove; });
+        run = std::find_if(run_end, steps.end(), [](const DiffStep& step) { return step.op != DiffOp::keep; });
+    }
+}
 }  // namespace
 
 std::vector<std::string> split_text_lines(const std::string& text) {
@@ -42,28 +146,26 @@ std::vector<std::string> split_text_lines(const std::string& text) {
 }
 
 std::vector<DiffStep> line_diff(const std::vector<std::string>& before, const std::vector<std::string>& after) {
-    const std::size_t n = before.size();
-    const std::size_t m = after.size();
-    // common[i][j]: length of the LCS of before[i..] and after[j..].
-    std::vector<std::vector<std::size_t>> common(n + 1, std::vector<std::size_t>(m + 1, 0));
-    for (std::size_t i = n; i-- > 0;) {
-        for (std::size_t j = m; j-- > 0;) {
-            common[i][j] =
-                before[i] == after[j] ? common[i + 1][j + 1] + 1 : std::max(common[i + 1][j], common[i][j + 1]);
-        }
+    // An edit touches a few lines: the common start and end cost one comparison a line and leave
+    // the search only the middle.
+    std::size_t prefix = 0;
+    while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix]) {
+        ++prefix;
+    }
+    std::size_t suffix = 0;
+    while (suffix < std::min(before.size(), after.size()) - prefix &&
+           before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix]) {
+        ++suffix;
     }
     std::vector<DiffStep> steps;
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && before[i] == after[j]) {
-            steps.push_back({DiffOp::keep, before[i++]});
-            ++j;
-        } else if (j < m && (i == n || common[i][j + 1] >= common[i + 1][j])) {
-            steps.push_back({DiffOp::add, after[j++]});
-        } else {
-            steps.push_back({DiffOp::remove, before[i++]});
-        }
+    steps.reserve(before.size() + after.size() - prefix - suffix);
+    for (std::size_t i = 0; i < prefix; ++i) {
+        steps.push_back({DiffOp::keep, before[i]});
+    }
+    append_middle(Lines(before).subspan(prefix, before.size() - prefix - suffix),
+                  Lines(after).subspan(prefix, after.size() - prefix - suffix), steps);
+    for (std::size_t i = before.size() - suffix; i < before.size(); ++i) {
+        steps.push_back({DiffOp::keep, before[i]});
     }
     return steps;
 }

@@ -1,7 +1,9 @@
-// Unified diffs for --dry-run. The steps come from the password-file model, which knows which
-// line came from where, so no diff search is needed; callers pass lines with hashes masked.
+// Unified diffs for --dry-run. A password file's steps come from its model, which knows which
+// line came from where (callers pass lines with hashes masked); a configuration edit's come from
+// line_diff.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -17,8 +19,15 @@ struct DiffStep {
 // Lines of a text, without their "\n".
 [[nodiscard]] std::vector<std::string> split_text_lines(const std::string& text);
 
-// The steps from `before` to `after` by longest common subsequence; for small files (a
-// configuration), as it costs size(before) x size(after).
+// Past this many removed plus added lines (after the common start and end), line_diff stops
+// looking for the shortest script: its cost grows with that number times the size of the files.
+inline constexpr std::size_t max_diff_edits = 512;
+
+// The steps from `before` to `after`, removals before additions in each changed run: the shortest
+// such script (Myers' O(ND) search) when it has at most max_diff_edits changes; past that, the
+// region from the first to the last changed line is removed and added whole, still a correct
+// script. Time O((n + m) * max_diff_edits) at worst, memory O(n + m + max_diff_edits^2): a
+// configuration of any size the reader accepts, not only a small one.
 [[nodiscard]] std::vector<DiffStep> line_diff(const std::vector<std::string>& before,
                                               const std::vector<std::string>& after);
 

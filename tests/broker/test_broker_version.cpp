@@ -1,9 +1,16 @@
 #include "broker/broker_version.hpp"
 #include "core/error.hpp"
+#include "support/errors.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace mqpasswd;
 
@@ -47,4 +54,74 @@ TEST_CASE("auto asks the installed broker, and falls back to 2.0 without one", "
     ::unsetenv("MQPASSWD_MOSQUITTO");
     CHECK(fallback.version == BrokerVersion::v2_0);
     CHECK(fallback.reason == "no mosquitto found; writing what every 2.x broker reads");
+}
+
+namespace {
+
+// Sets (or, with nullptr, unsets) an environment variable for one scope.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const char* value) : name_(name) {
+        if (const char* old = std::getenv(name)) {
+            old_ = old;
+        }
+        value != nullptr ? ::setenv(name, value, 1) : ::unsetenv(name);
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+    ~ScopedEnv() { old_ ? ::setenv(name_, old_->c_str(), 1) : ::unsetenv(name_); }
+
+private:
+    const char* name_;
+    std::optional<std::string> old_;
+};
+
+std::string script(const test::TempDir& dir, const std::string& name, const std::string& body) {
+    const std::string path = dir.file(name);
+    test::write_file(path, "#!/bin/sh\n" + body);
+    ::chmod(path.c_str(), 0755);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("MQPASSWD_MOSQUITTO names the broker program by an absolute path only", "[broker_version]") {
+    const ScopedEnv relative("MQPASSWD_MOSQUITTO", "bin/mosquitto");
+    std::string message;
+    CHECK(test::error_code_of([] { (void)find_broker_program(); }, message) == ExitCode::failure);
+    CHECK(message == "MQPASSWD_MOSQUITTO must be an absolute path, not 'bin/mosquitto'");
+}
+
+TEST_CASE("without MQPASSWD_MOSQUITTO the broker program comes from an absolute PATH entry", "[broker_version]") {
+    const ScopedEnv unset("MQPASSWD_MOSQUITTO", nullptr);
+    const auto program = find_broker_program();
+    REQUIRE(program);
+    CHECK(program->starts_with('/'));
+    CHECK(program->ends_with("/mosquitto"));
+    if (::geteuid() != 0) {
+        return;  // a user's relative PATH entries are the user's own business
+    }
+    // As root, a mosquitto in the working directory is never chosen, whatever PATH says.
+    const test::TempDir dir;
+    std::filesystem::create_directory(dir.path() / "bin");
+    (void)script(dir, "bin/mosquitto", "echo 'mosquitto version 9.9.9'\n");
+    (void)script(dir, "mosquitto", "echo 'mosquitto version 9.9.9'\n");
+    const auto before = std::filesystem::current_path();
+    std::filesystem::current_path(dir.path());
+    const ScopedEnv path("PATH", "bin::/nonexistent");
+    const auto found = find_broker_program();
+    std::filesystem::current_path(before);
+    CHECK(found == std::optional<std::string>("/usr/sbin/mosquitto"));
+}
+
+TEST_CASE("the version probe is bounded: a mosquitto that never exits is killed at the limit", "[broker_version]") {
+    const test::TempDir dir;
+    const ScopedEnv probe("MQPASSWD_MOSQUITTO",
+                          script(dir, "mosquitto", "echo 'mosquitto version 2.1.2'\nexec sleep 60\n").c_str());
+    const auto started = std::chrono::steady_clock::now();
+    const auto detected = detect_installed_broker();
+    const auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE(detected);
+    CHECK(detected->version == "2.1.2");
+    CHECK(took < std::chrono::seconds(8));
 }

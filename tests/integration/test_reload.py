@@ -62,7 +62,7 @@ def broker_reload_finds_the_broker_or_says_why_not():
             check_equal(by_pid.code, 0, repr(by_pid))
             check_equal(json.loads(by_pid.out)["how"], f"SIGHUP to mosquitto pid {broker.process.pid} (--pid)", "how")
             check_error(run(["broker", "reload", "--conf", broker.config, "--pid", str(os.getpid())]), 1,
-                        f"process {os.getpid()} (--pid) is not a running mosquitto")
+                        f"process {os.getpid()} (--pid) is not the mosquitto broker")
             deadline = time.monotonic() + 5
             while "Reloading config" not in broker.log_text() and time.monotonic() < deadline:
                 time.sleep(0.05)
