@@ -11,6 +11,7 @@
 
 #include <climits>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -85,7 +86,7 @@ std::string resolve_links(const std::string& typed) {
         if (!trusted_link_owner(info.st_uid)) {
             throw Error(ExitCode::failure, "a link another user owns", path, 0, EACCES);
         }
-        std::string target(static_cast<std::size_t>(info.st_size) + 1, '\0');
+        std::string target(std::max<std::size_t>(static_cast<std::size_t>(info.st_size) + 1, 4096), '\0');
         const ssize_t length = ::readlinkat(parent.dir.get(), parent.name.c_str(), target.data(), target.size());
         if (length < 0 || static_cast<std::size_t>(length) >= target.size()) {
             throw Error(ExitCode::failure, "a link that changed", path, 0, EACCES);

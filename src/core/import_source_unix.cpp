@@ -1,8 +1,11 @@
 // Reading an import source. Unlike a password file it may be a pipe or a process substitution
-// (/dev/fd/63 is a symlink), so links are followed; size is what is bounded.
+// (/dev/fd/63 is a symlink), so its own name is followed when root or the invoking user made the
+// link (as /dev/fd and /proc/self/fd are); the directories on the way obey the path policy; size
+// is what is bounded.
 #include "core/import_source.hpp"
 
 #include "core/error.hpp"
+#include "core/safe_path.hpp"
 #include "core/unique_fd.hpp"
 
 #include <cerrno>
@@ -34,12 +37,17 @@ void wait_for_writer(int fd, const std::string& source) {
 // A named source is a file or a pipe. O_NONBLOCK makes opening a FIFO return at once instead of
 // waiting for a writer forever; reads block again after it. A device (/dev/zero, a disk) or a
 // directory is refused before any read.
-UniqueFd open_source(const std::string& source) {
-    UniqueFd fd(::open(source.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+UniqueFd open_source(const std::string& source, struct stat& info) {
+    const CheckedParent parent = open_checked_parent(source);
+    struct stat link {};
+    if (::fstatat(parent.dir.get(), parent.name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(link.st_mode) &&
+        !trusted_link_owner(link.st_uid)) {
+        throw Error(ExitCode::failure, "is a symbolic link another user owns; not following it", source, 0, EACCES);
+    }
+    UniqueFd fd(::openat(parent.dir.get(), parent.name.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     if (!fd.valid()) {
         throw system_error(source, "cannot open", errno);
     }
-    struct stat info {};
     if (::fstat(fd.get(), &info) != 0) {
         throw system_error(source, "cannot stat", errno);
     }
@@ -62,11 +70,15 @@ Secret read_import_source(const std::string& source) {
     const bool from_stdin = source == "-";
     const std::string name = from_stdin ? "standard input" : source;
     UniqueFd opened;
+    struct stat info {};
     if (!from_stdin) {
-        opened = open_source(source);
+        opened = open_source(source, info);
     }
     const int fd = from_stdin ? STDIN_FILENO : opened.get();
     Secret content;
+    if (S_ISREG(info.st_mode) && static_cast<std::size_t>(info.st_size) < max_source_size) {
+        content.reserve(static_cast<std::size_t>(info.st_size) + 1);  // growing by doubling would copy it
+    }
     char buffer[65536];
     for (;;) {
         const ssize_t got = ::read(fd, buffer, sizeof buffer);

@@ -115,13 +115,20 @@ std::string trusted_link_target(int at, const std::string& name, const struct st
     if (!trusted.has(link.st_uid)) {
         refuse(display, "follows the symbolic link " + where + " that " + account_name(link.st_uid) + " owns");
     }
-    std::string target(static_cast<std::size_t>(link.st_size) + 1, '\0');
-    const ssize_t length = ::readlinkat(at, name.c_str(), target.data(), target.size());
-    if (length < 0 || static_cast<std::size_t>(length) >= target.size()) {
-        refuse(display, "the symbolic link " + where + " changed while it was read");
+    // st_size is not to be trusted (/proc's links say 0): read into a buffer that grows.
+    for (std::size_t size = std::max<std::size_t>(static_cast<std::size_t>(link.st_size) + 1, 256); size <= 65536;
+         size *= 4) {
+        std::string target(size, '\0');
+        const ssize_t length = ::readlinkat(at, name.c_str(), target.data(), target.size());
+        if (length < 0) {
+            refuse(display, "the symbolic link " + where + " changed while it was read");
+        }
+        if (static_cast<std::size_t>(length) < size) {
+            target.resize(static_cast<std::size_t>(length));
+            return target;
+        }
     }
-    target.resize(static_cast<std::size_t>(length));
-    return target;
+    refuse(display, "the symbolic link " + where + " is too long");
 }
 
 // Who may own a link that is followed: root, us, the invoking user; never the file's owner (the

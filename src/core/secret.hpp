@@ -39,8 +39,11 @@ public:
     [[nodiscard]] bool equals(const Secret& other) const noexcept;
     [[nodiscard]] bool equals(std::string_view other) const noexcept;
 
-private:
+    // Room for at least `capacity` bytes, so that a reader that knows the size (a regular file's)
+    // does not grow by doubling: each growth copies the secret, and the peak is old plus new.
     void reserve(std::size_t capacity);
+
+private:
     void release() noexcept;
 
     std::unique_ptr<char[]> buffer_;

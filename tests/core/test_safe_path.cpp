@@ -39,6 +39,8 @@ TEST_CASE("our own links are followed, the last name never; . and .. as the kern
     CHECK(link.resolved == base + "/filelink");
     CHECK(link.owner == ::geteuid());
     CHECK(refusal(dir.file("missing/pw")).find("cannot reach") != std::string::npos);
+    // /dev/fd is a link to /proc/self/fd, and /proc/self a link whose size reads as 0: followed.
+    CHECK(open_checked_parent("/dev/fd/0").name == "0");
     CHECK(refusal(dir.file("real/")) == dir.file("real/") + ": not a file name");
 }
 

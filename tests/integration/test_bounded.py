@@ -137,6 +137,24 @@ def three_hundred_thousand_short_lines_are_refused_at_the_line_limit():
 
 
 @case
+def an_import_of_256_mib_of_newlines_and_one_record_costs_about_the_source():
+    """The source is held whole (at most 1 GiB, wiped after), but nothing is sized by its lines: the
+    old parser reserved a record and a map slot per line, 2.7 GiB here."""
+    if SANITIZED:
+        return  # 256 MiB through ASan's shadow memory proves nothing more, slowly
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        source = directory.file("newlines")
+        with open(source, "w") as handle:
+            for _ in range(256):
+                handle.write("\n" * MIB)
+            handle.write("bob:a-password\n")
+        result, rss, _ = measured(["import", pwfile, source, "--format=lines", "-q"])
+        check_equal(result.code, 0, repr(result)[:500])
+        check_bounded(rss, 600, "256 MiB of newlines")
+
+
+@case
 def a_line_of_1_mib_is_refused_with_its_file_and_line():
     with TempDir() as directory:
         pwfile = new_password_file(directory)

@@ -214,6 +214,25 @@ def a_fifo_for_the_password_file_never_hangs_enable():
         check_equal(state(conf), before, "the configuration")
 
 
+@case
+def an_import_source_is_never_read_through_a_link_another_user_planted():
+    if not needs_root("a planted import source"):
+        return
+    with TempDir() as directory:
+        pwfile = directory.write("pw", f"alice:{HASH}\n", mode=0o600)
+        before = state(pwfile)
+        secret = directory.write("root-secrets", "root:hunter2-root-only\n", mode=0o600)
+        shared = directory.file("tmp")
+        os.mkdir(shared)
+        os.chmod(shared, 0o1777)
+        planted = os.path.join(shared, "users.txt")
+        as_user("nobody", "ln", "-s", secret, planted)
+        result = run(["import", pwfile, planted, "--format=lines"], timeout=20)
+        check(result.code != 0 and "another user owns" in result.err, repr(result))
+        check("hunter2" not in result.out + result.err, "the secret file's content")
+        check_equal(state(pwfile), before, "the password file")
+
+
 HOLD_LOCK = r"""
 import fcntl, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY)
