@@ -41,6 +41,7 @@ struct BrokerIdentity {
     ino_t inode = 0;
     std::string user;         // CONF's `user`, by default mosquitto
     std::vector<uid_t> uids;  // root, that user's, and ours
+    std::string conf;         // the configuration being reloaded, resolved
 };
 
 // A process to signal, held by its /proc directory: every check reads through this one descriptor,
@@ -100,6 +101,7 @@ BrokerIdentity broker_identity(const MosquittoConf& conf) {
         broker.program.reset();
     }
     broker.user = broker_user(conf);
+    broker.conf = resolved_path(conf.path);
     broker.uids = {0, ::getuid()};  // a broker of our own needs no root to be signalled
     if (const auto account = broker_account(broker.user)) {
         broker.uids.push_back(account->uid);
@@ -136,6 +138,36 @@ std::optional<std::pair<uid_t, uid_t>> process_uids(int proc) {
     return std::pair{static_cast<uid_t>(real), static_cast<uid_t>(effective)};
 }
 
+// The configuration a mosquitto process was started with (`-c FILE`), resolved from its own
+// working directory, or "" when it has none. The broker's user may run the real program with a
+// configuration of its own and write that pid into the pid_file: only the broker that reads this
+// configuration is the one to reload.
+std::string configuration_of(int proc) {
+    const UniqueFd file(::openat(proc, "cmdline", O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    std::string text(65536, '\0');
+    const ssize_t got = file.valid() ? ::read(file.get(), text.data(), text.size()) : -1;
+    text.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    std::vector<std::string> words;
+    for (std::size_t start = 0; start < text.size();) {
+        const std::size_t end = std::min(text.find('\0', start), text.size());
+        words.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    for (std::size_t i = 1; i + 1 < words.size(); ++i) {
+        if (words[i] == "-c" || words[i] == "--config-file") {
+            std::string path = words[i + 1];
+            if (!path.starts_with('/')) {
+                std::string cwd(PATH_MAX, '\0');
+                const ssize_t length = ::readlinkat(proc, "cwd", cwd.data(), cwd.size());
+                cwd.resize(length > 0 ? static_cast<std::size_t>(length) : 0);
+                path = cwd + "/" + path;
+            }
+            return resolved_path(path);
+        }
+    }
+    return {};
+}
+
 std::string program_of(int proc) {
     std::string target(PATH_MAX, '\0');
     const ssize_t length = ::readlinkat(proc, "exe", target.data(), target.size());
@@ -159,6 +191,10 @@ std::optional<std::string> target_problem(const Target& target, const BrokerIden
     if (program.st_dev != broker.device || program.st_ino != broker.inode) {
         return label(target) + " is not the mosquitto broker " + *broker.program + " (its program is " +
                program_of(target.proc.get()) + "); not signalling it";
+    }
+    if (const std::string conf = configuration_of(target.proc.get()); conf != broker.conf) {
+        return label(target) + " is a mosquitto of another configuration (" +
+               (conf.empty() ? std::string("none") : conf) + ", not " + broker.conf + "); not signalling it";
     }
     const auto uids = process_uids(target.proc.get());
     if (!uids) {

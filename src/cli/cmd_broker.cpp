@@ -89,16 +89,23 @@ namespace {
 
 // The path to write into the configuration: resolved by the path policy (no untrusted link on the
 // way, the file's own name not followed), and free of what would end or split a directive.
-std::string absolute_existing(const std::string& path) {
+void refuse_control_characters(const std::string& path, const std::string& what) {
     for (const char c : path) {
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
             throw Error(ExitCode::usage,
-                        "a control character (such as a newline) in the path, which mosquitto.conf "
-                        "would read as the end of the line; refusing",
+                        "a control character (such as a newline) in " + what +
+                            ", which mosquitto.conf would read as the end of the line; refusing",
                         printable(path));
         }
     }
+}
+
+std::string absolute_existing(const std::string& path) {
+    refuse_control_characters(path, "the path");
     const CheckedParent parent = open_checked_parent(path);
+    // What is written is the resolved path: a relative one starts from the working directory,
+    // whose name the owner of a directory above it may have chosen.
+    refuse_control_characters(parent.resolved, "the resolved path");
     struct stat info {};
     if (::fstatat(parent.dir.get(), parent.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
         throw Error(ExitCode::failure, "no such file (create it first: mqpasswd set --create " + path + " USER)", path);
@@ -176,11 +183,11 @@ void print_plan(const Options& options, const std::string& conf, const EnablePla
         std::cout << printable(pwfile) << ": " << permissions << '\n';
     }
     if (plan.changes.empty()) {
-        std::cout << conf << ": already set up for this password file; nothing to change\n";
+        std::cout << printable(conf) << ": already set up for this password file; nothing to change\n";
         return;
     }
     for (const auto& action : plan.actions) {
-        std::cout << (options.dry_run ? "would set " : "set ") << action << '\n';
+        std::cout << (options.dry_run ? "would set " : "set ") << printable(action) << '\n';
     }
     if (options.dry_run) {
         for (const auto& change : plan.changes) {
@@ -190,7 +197,7 @@ void print_plan(const Options& options, const std::string& conf, const EnablePla
         }
         std::cout << "dry run: nothing was written\n";
     } else {
-        std::cout << "reload the broker to apply: mqpasswd broker reload --conf " << conf << '\n';
+        std::cout << "reload the broker to apply: mqpasswd broker reload --conf " << printable(conf) << '\n';
     }
 }
 

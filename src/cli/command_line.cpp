@@ -111,6 +111,8 @@ void add_password_options(CLI::App& command, PasswordFlags& flags, bool allow_ge
                              "Generate LEN characters (default " + std::to_string(default_generated_length) +
                                  "), print them alone on stdout");
         flags.generate->option_text("[=LEN]");
+        // CLI11 2.4 forces a callback on an integer-bound flag, so count() > 0 even when it was not given.
+        flags.generate->force_callback(false);
     }
 }
 

@@ -2,6 +2,8 @@
 // or std::string ever holds them.
 #include "core/password_source.hpp"
 
+#include "core/source_file.hpp"
+
 #include "core/error.hpp"
 #include "core/signal_guard.hpp"
 #include "core/unique_fd.hpp"
@@ -11,11 +13,14 @@
 #include <openssl/rand.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <string_view>
+#include <utility>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -35,11 +40,14 @@ struct LineRead {
 
 // Reads one line into `out` (without "\n" or "\r\n"), stopping once it holds `limit` bytes.
 // `no_input`: end of input before any byte. A last line without a newline counts.
-LineRead read_line(int fd, Secret& out, std::size_t limit) {
+// `idle`: a non-blocking source (open_source_file) read with a bound on its silence.
+LineRead read_line(int fd, Secret& out, std::size_t limit,
+                   std::optional<std::pair<std::chrono::milliseconds, std::string>> idle = {}) {
     bool any = false;
     for (;;) {
         char byte = 0;
-        const ssize_t got = ::read(fd, &byte, 1);
+        const ssize_t got = idle ? static_cast<ssize_t>(read_within(fd, &byte, 1, idle->first, idle->second))
+                                 : ::read(fd, &byte, 1);
         if (got < 0 && errno == EINTR) {
             continue;
         }
@@ -78,9 +86,15 @@ Error origin_error(const Origin& origin, const std::string& reason, int errno_va
 }
 
 // --password-fd and --password-file: the first line, which must not be empty.
-Secret read_first_line(int fd, const Origin& origin, const char* nothing_read) {
+Secret read_first_line(int fd, const Origin& origin, const char* nothing_read, bool bounded_wait = false) {
     Secret password;
-    const LineRead read = read_line(fd, password, max_field_length);
+    LineRead read;
+    try {
+        read = bounded_wait ? read_line(fd, password, max_field_length, std::pair{source_idle_wait, origin.path})
+                            : read_line(fd, password, max_field_length);
+    } catch (const Error& error) {
+        throw origin_error(origin, error.message(), error.errno_value());
+    }
     switch (read.status) {
     case LineRead::failed:
         throw origin_error(origin, std::strerror(read.errno_value), read.errno_value);
@@ -244,17 +258,19 @@ Secret from_environment(const std::string& name) {
 
 Secret from_file(const std::string& path) {
     const Origin origin{"--password-file", path};
-    // Blocking open: a FIFO (or bash's <(...)) waits for its writer, as `cat` would.
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd.valid()) {
-        const int error = errno;
-        throw origin_error(origin, std::strerror(error), error);
-    }
+    // Under the path policy, never a device, never blocking for good: a FIFO (or bash's <(...))
+    // gets source_first_byte_wait for its writer and source_idle_wait between bytes.
     struct stat info {};
-    if (::fstat(fd.get(), &info) == 0 && S_ISDIR(info.st_mode)) {
-        throw origin_error(origin, std::strerror(EISDIR), EISDIR);
+    UniqueFd fd;
+    try {
+        fd = open_source_file(path, path, info);
+    } catch (const Error& error) {
+        // The system's word alone ("No such file or directory"), as the other sources say it.
+        const int code = error.errno_value();
+        const bool system_call = code != 0 && error.message().rfind("cannot ", 0) == 0;
+        throw origin_error(origin, system_call ? std::strerror(code) : error.message(), code);
     }
-    return read_first_line(fd.get(), origin, "the file is empty");
+    return read_first_line(fd.get(), origin, "the file is empty", true);
 }
 
 }  // namespace

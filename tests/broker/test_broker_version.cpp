@@ -1,9 +1,8 @@
 #include "broker/broker_version.hpp"
 #include "core/error.hpp"
+#include "support/catch.hpp"
 #include "support/errors.hpp"
 #include "support/temp_dir.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <cstdlib>

@@ -1,8 +1,7 @@
 // In-process parser tests: argument vectors straight into the parser, no process started.
 #include "cli/command_line.hpp"
 #include "core/error.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 using namespace mqpasswd;
 using namespace mqpasswd::cli;

@@ -1,7 +1,6 @@
 // mosquitto_passwd's argument rules, in process (the differential test covers them end to end).
 #include "cli/compat_args.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 using namespace mqpasswd::cli;
 

@@ -1,6 +1,5 @@
 #include "cli/json.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 using namespace mqpasswd::cli;
 

@@ -1,9 +1,8 @@
 #include "core/atomic_write.hpp"
 #include "core/error.hpp"
 #include "core/unique_fd.hpp"
+#include "support/catch.hpp"
 #include "support/temp_dir.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <fcntl.h>
@@ -59,7 +58,7 @@ TEST_CASE("temp files are hidden, named after the file, and bounded in length", 
 TEST_CASE("a directory that cannot take a new file fails with a clear error", "[atomic_write]") {
     const UniqueFd not_a_dir(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     CHECK_THROWS_WITH(atomic_replace(not_a_dir.get(), "pw", "x", {::geteuid(), ::getegid(), 0600}, "pw"),
-                      Catch::Matchers::Contains("cannot create a temporary file in its directory"));
+                      Catch::Matchers::ContainsSubstring("cannot create a temporary file in its directory"));
 }
 
 // A writer killed by SIGKILL leaves its temp file; the next writer, holding the directory lock

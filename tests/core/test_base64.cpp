@@ -1,6 +1,5 @@
 #include "core/base64.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 using namespace mqpasswd;
 

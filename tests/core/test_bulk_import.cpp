@@ -1,8 +1,7 @@
 #include "core/bulk_import.hpp"
 #include "core/error.hpp"
 #include "core/secret.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 using namespace mqpasswd;
 

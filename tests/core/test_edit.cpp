@@ -1,8 +1,7 @@
 #include "core/edit.hpp"
 #include "core/error.hpp"
 #include "core/secret.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 using namespace mqpasswd;
 

@@ -1,6 +1,5 @@
 #include "core/error.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <cerrno>
 

@@ -1,8 +1,7 @@
 #include "core/error.hpp"
 #include "core/file_lock.hpp"
+#include "support/catch.hpp"
 #include "support/temp_dir.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <fcntl.h>

@@ -1,7 +1,6 @@
 #include "core/hash.hpp"
 #include "core/secret.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <numeric>
 #include <vector>

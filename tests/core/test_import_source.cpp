@@ -3,9 +3,8 @@
 #include "core/error.hpp"
 #include "core/import_source.hpp"
 #include "core/quote.hpp"
+#include "support/catch.hpp"
 #include "support/errors.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <string>
 #include <string_view>

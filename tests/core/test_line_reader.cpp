@@ -1,9 +1,8 @@
 #include "core/file_snapshot.hpp"
 #include "core/line_reader.hpp"
+#include "support/catch.hpp"
 #include "support/errors.hpp"
 #include "support/temp_dir.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <random>
 #include <string>

@@ -1,7 +1,6 @@
 #include "core/lint.hpp"
+#include "support/catch.hpp"
 #include "support/temp_dir.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <grp.h>
 #include <sys/stat.h>

@@ -1,7 +1,7 @@
 #include "core/error.hpp"
 #include "core/pbkdf2.hpp"
+#include "support/catch.hpp"
 
-#include <catch2/catch.hpp>
 #include <openssl/evp.h>
 
 #include <cstdio>

@@ -1,7 +1,6 @@
 #include "core/error.hpp"
 #include "core/profile.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 using namespace mqpasswd;
 

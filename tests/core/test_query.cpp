@@ -1,10 +1,9 @@
 #include "core/error.hpp"
 #include "core/query.hpp"
 #include "core/secret.hpp"
+#include "support/catch.hpp"
 #include "support/errors.hpp"
 #include "support/temp_dir.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <vector>
 

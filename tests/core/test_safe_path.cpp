@@ -1,9 +1,8 @@
 #include "core/error.hpp"
 #include "core/safe_path.hpp"
+#include "support/catch.hpp"
 #include "support/errors.hpp"
 #include "support/temp_dir.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <cerrno>
 #include <pwd.h>

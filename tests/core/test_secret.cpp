@@ -1,6 +1,5 @@
 #include "core/secret.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <type_traits>
 

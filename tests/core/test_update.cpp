@@ -3,10 +3,9 @@
 #include "core/file_snapshot.hpp"
 #include "core/secret.hpp"
 #include "core/update.hpp"
+#include "support/catch.hpp"
 #include "support/errors.hpp"
 #include "support/temp_dir.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,7 +1,6 @@
 #include "core/secret.hpp"
 #include "core/username.hpp"
-
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 using namespace mqpasswd;
 

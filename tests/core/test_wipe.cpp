@@ -4,10 +4,9 @@
 #include "core/line_reader.hpp"
 #include "core/pwfile.hpp"
 #include "core/secret.hpp"
+#include "support/catch.hpp"
 #include "support/freed_memory.hpp"
 #include "support/temp_dir.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <memory>
 #include <string>

@@ -100,8 +100,10 @@ def version_names_mqpasswd_and_the_openssl_and_libargon2_it_was_built_with():
     check_equal(lines[0], f"mqpasswd {project_version()}", "first line")
     with open("/usr/include/openssl/opensslv.h", encoding="utf-8") as header:
         built_openssl = re.search(r'OPENSSL_FULL_VERSION_STR "([^"]+)"', header.read()).group(1)
-    running_openssl = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "libssl3"], capture_output=True,
-                                     text=True, check=True).stdout.split("-")[0]
+    # The library's package is libssl3 on Debian 12, libssl3t64 on Debian 13.
+    installed = subprocess.run(["dpkg-query", "-W", "-f", "${db:Status-Abbrev}${Version}\n", "libssl3*"],
+                               capture_output=True, text=True, check=True).stdout.splitlines()
+    running_openssl = [line[3:] for line in installed if line.startswith("ii ")][0].split("-")[0]
     argon2 = subprocess.run(["pkg-config", "--modversion", "libargon2"], capture_output=True, text=True,
                             check=True).stdout.strip()
     check_equal(lines[1], f"built with OpenSSL {built_openssl} (running {running_openssl}), libargon2 {argon2}",

@@ -1,11 +1,11 @@
 """The .deb: built by CPack, declares what it needs, installs with dpkg into a clean tree, works there.
 
 The clean tree is a dpkg root of its own (`dpkg --root`): its database holds only the packages the
-.deb declares it depends on, copied from this Debian 12 system, so dpkg checks the declaration
+.deb declares it depends on, copied from this Debian system, so dpkg checks the declaration
 itself; a second root with an empty database must refuse to configure the package. apt, given a
-system with nothing installed, must find everything it needs in the Debian 12 archive. And with
-MQPASSWD_TEST_FRESH_DEBIAN=1 (scripts/test-fresh-debian), apt installs it for real on a minimal
-Debian 12 that debootstrap builds from the archive (root only).
+system with nothing installed, must find everything it needs in the archive of the release this
+runs on (12 or 13). And with MQPASSWD_TEST_FRESH_DEBIAN=1 (scripts/test-fresh-debian), apt installs
+it for real on a minimal system of that release that debootstrap builds from the archive (root only).
 
 Usage: MQPASSWD_BUILD_DIR=BUILD test_package.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
@@ -20,6 +20,18 @@ from harness import Broker, TempDir, bash_completion_loaded, case, check, check_
 BUILD = os.environ.get("MQPASSWD_BUILD_DIR", "")
 FORCE_NOT_ROOT = [] if os.geteuid() == 0 else ["--force-not-root"]
 _package = {}
+
+
+def os_release():
+    """/etc/os-release as a dict: VERSION_ID '12', VERSION_CODENAME 'bookworm' on Debian 12."""
+    with open("/etc/os-release", encoding="utf-8") as release:
+        return dict(re.findall(r'^([A-Z_]+)="?([^"\n]*)"?$', release.read(), re.MULTILINE))
+
+
+RELEASE = os_release()
+# The libraries' package names on this release: Debian 13's 64-bit time_t transition renamed libssl3.
+LIBSSL = "libssl3" if int(RELEASE.get("VERSION_ID", "12")) <= 12 else "libssl3t64"
+LIBRARIES = ["libargon2-1", LIBSSL]
 
 
 def command(args, **kwargs):
@@ -59,8 +71,10 @@ def owning_package(path):
     real = os.path.realpath(path)
     for candidate in dict.fromkeys([path, real, real.removeprefix("/usr"), "/usr" + path]):
         found = subprocess.run(["dpkg-query", "--search", candidate], capture_output=True, text=True)
-        if found.returncode == 0:
-            return found.stdout.split(":")[0]
+        # Debian 13 lists a path's diversions first ("diversion by libc6 from: /lib64/ld-linux-...").
+        owners = [line for line in found.stdout.splitlines() if not line.startswith("diversion by ")]
+        if found.returncode == 0 and owners:
+            return owners[0].split(":")[0]
     raise AssertionError(f"no package ships {path}")
 
 
@@ -125,7 +139,7 @@ def depends_names_the_package_of_every_shared_library_the_binary_loads():
             check(library in resolved, f"{library} does not resolve: {resolved}")
             owner_package = owning_package(resolved[library])
             check(owner_package in declared, f"{library} comes from {owner_package}, not in Depends {declared}")
-    check_equal(sorted(declared), ["libargon2-1", "libc6", "libssl3"], "Depends")
+    check_equal(sorted(declared), sorted(["libc6", *LIBRARIES]), "Depends")
 
 
 @case
@@ -195,9 +209,9 @@ def debian_mirror():
 
 
 @case
-def apt_resolves_it_on_an_empty_debian_12_system_from_the_archive_alone():
+def apt_resolves_it_on_an_empty_system_from_this_releases_archive_alone():
     # apt's own solver, given a system with nothing installed: every dependency, and theirs, must
-    # come from the Debian 12 archive (or its security updates) for the package to install there.
+    # come from this release's archive (or its security updates) for the package to install there.
     if not any(name.endswith("_Packages") for name in os.listdir("/var/lib/apt/lists")):
         command(["apt-get", "update", "-qq"])  # a machine that installed everything long ago
     with TempDir() as state:
@@ -208,22 +222,23 @@ def apt_resolves_it_on_an_empty_debian_12_system_from_the_archive_alone():
     for name in dependencies():
         check(name in installs, f"{name} is not installed along with mqpasswd: {plan}")
     for name, origin in installs.items():
-        check(name == "mqpasswd" or re.search(r"\bDebian(-Security)?:12", origin), f"{name} from {origin}")
+        check(name == "mqpasswd" or re.search(rf"\bDebian(-Security)?:{RELEASE['VERSION_ID']}\b", origin),
+              f"{name} from {origin}")
 
 
-def apt_installs_it_on_a_fresh_debian_12_and_fetches_its_dependencies():
-    # A minimal Debian 12 built by debootstrap from the archive: no libssl3, no libargon2-1. apt must
-    # resolve the package's Depends from the archive, and the installed binary must work there.
+def apt_installs_it_on_a_fresh_debian_and_fetches_its_dependencies():
+    # A minimal system of this release built by debootstrap from the archive: no libssl3(t64), no
+    # libargon2-1. apt must resolve the package's Depends from the archive, and the binary must work there.
     check_equal(os.geteuid(), 0, "debootstrap and chroot need root (CI runs as root)")
     with TempDir() as fresh:
-        command(["debootstrap", "--variant=minbase", "bookworm", fresh.path, debian_mirror()])
-        for library in ("libssl3", "libargon2-1"):
+        command(["debootstrap", "--variant=minbase", RELEASE["VERSION_CODENAME"], fresh.path, debian_mirror()])
+        for library in LIBRARIES:
             check(not os.path.exists(fresh.file(f"var/lib/dpkg/info/{library}:amd64.list")),
                   f"{library} is already in the minimal system")
         command(["cp", package(), fresh.file("tmp/mqpasswd.deb")])
         installed = command(["chroot", fresh.path, "apt-get", "install", "-y", "-q", "/tmp/mqpasswd.deb"],
                             env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-        for library in ("libssl3", "libargon2-1"):
+        for library in LIBRARIES:
             check(f"Setting up {library}:" in installed, f"apt did not install {library}: {installed}")
         smoke = ("printf 'pw\\n' | mqpasswd set --create -q /tmp/passwd alice --stdin && "
                  "printf 'pw\\n' | mqpasswd verify -q /tmp/passwd alice --stdin && "
@@ -235,7 +250,7 @@ def apt_installs_it_on_a_fresh_debian_12_and_fetches_its_dependencies():
 
 # A minute and a download of the base system: run by scripts/test-fresh-debian, not by the suite.
 if os.environ.get("MQPASSWD_TEST_FRESH_DEBIAN") == "1":
-    case(apt_installs_it_on_a_fresh_debian_12_and_fetches_its_dependencies)
+    case(apt_installs_it_on_a_fresh_debian_and_fetches_its_dependencies)
 
 
 run_cases()

@@ -233,6 +233,97 @@ def an_import_source_is_never_read_through_a_link_another_user_planted():
         check_equal(state(pwfile), before, "the password file")
 
 
+@case
+def a_working_directory_renamed_with_a_newline_never_reaches_the_configuration():
+    """A relative --pwfile is resolved from the working directory, whose name the owner of the
+    directory above chose: the resolved path is what must be clean."""
+    if not needs_root("a renamed working directory"):
+        return
+    with TempDir() as directory:
+        conf = directory.write("mosquitto.conf", "listener 1883 127.0.0.1\nallow_anonymous false\n")
+        before = state(conf)
+        mq = broker_dir(directory)
+        sneaky = os.path.join(mq, "x\nallow_anonymous true\n#")
+        as_user("mosquitto", "mkdir", sneaky)
+        as_user("mosquitto", "cp", "/dev/null", os.path.join(sneaky, "passwd"))
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", "passwd", "--no-anonymous"], cwd=sneaky,
+                     timeout=20)
+        check(result.code == 2 and "control character" in result.err, repr(result))
+        check_equal(state(conf), before, "the configuration")
+
+
+SWAP_FILE = r"""
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+a, b, stop = (p.encode() for p in sys.argv[1:4])
+deadline = time.monotonic() + 300
+while not os.path.exists(stop) and time.monotonic() < deadline:
+    libc.renameat2(-100, a, -100, b, 2)
+"""
+
+
+@case
+def a_source_swapped_for_a_link_to_root_s_file_is_never_read():
+    """The broker's user swaps its own import source (and --password-file) with a link to a root-only
+    file as fast as it can: root never reads that file."""
+    if not needs_root("a swapped import source"):
+        return
+    with TempDir() as directory:
+        secret = directory.write("root-only", "TOPSECRET:value\n", mode=0o600)
+        pwfile = directory.write("pw", f"alice:{HASH}\n", mode=0o600)
+        mq = broker_dir(directory)
+        source, link = os.path.join(mq, "src"), os.path.join(mq, "lnk")
+        as_user("mosquitto", "sh", "-c", f"printf 'bob:pw\\n' > {source}")
+        as_user("mosquitto", "ln", "-s", secret, link)
+        stop = directory.file("stop")
+        attacker = subprocess.Popen(AS_BROKER + [sys.executable, "-c", SWAP_FILE, source, link, stop])
+        try:
+            for i in range(300):
+                run(["import", pwfile, source, "--format=lines", "-q"], timeout=20)
+                password = run(["set", pwfile, f"p{i}", "--password-file", source, "-q"], timeout=20)
+                check("TOPSECRET" not in password.err, password.err)
+                check("TOPSECRET" not in open(pwfile).read(), f"run {i}: root's file was read as a source")
+        finally:
+            open(stop, "w").close()
+            attacker.wait(timeout=30)
+        check_equal(run(["verify", pwfile, "p0", "--stdin"], stdin="value\n").code in (3, 4), True,
+                    "a password taken from root's file")
+
+
+@case
+def a_password_file_source_planted_or_stalled_by_another_user_is_refused_in_bounded_time():
+    if not needs_root("a planted --password-file"):
+        return
+    with TempDir() as directory:
+        secret = directory.write("root-only", "root-password\n", mode=0o600)
+        pwfile = directory.write("pw", f"alice:{HASH}\n", mode=0o600)
+        before = state(pwfile)
+        shared = directory.file("tmp")
+        os.mkdir(shared)
+        os.chmod(shared, 0o1777)
+        planted = os.path.join(shared, "pwsrc")
+        as_user("nobody", "ln", "-s", secret, planted)
+        result = run(["set", pwfile, "bob", "--password-file", planted], timeout=20)
+        check(result.code == 1 and "another user owns" in result.err, repr(result))
+        os.unlink(planted)
+        as_user("nobody", "mkfifo", planted)
+        started = time.monotonic()
+        silent = run(["set", pwfile, "bob", "--password-file", planted], timeout=20)
+        check(silent.code == 1 and "nothing was written to the pipe" in silent.err, repr(silent))
+        # A writer that sends one byte and then sits there: bounded too.
+        stall = subprocess.Popen(AS_NOBODY + ["sh", "-c", f"exec 3>{planted}; printf x >&3; sleep 30"])
+        try:
+            stalled = run(["set", pwfile, "bob", "--password-file", planted], timeout=30)
+            check(stalled.code == 1 and "nothing more came through the pipe" in stalled.err, repr(stalled))
+            imported = run(["import", pwfile, planted, "--format=lines"], timeout=30)
+            check(imported.code == 1, repr(imported))
+        finally:
+            stall.kill()
+            stall.wait()
+        check(time.monotonic() - started < 40, "a stalled pipe held root")
+        check_equal(state(pwfile), before, "the password file")
+
+
 HOLD_LOCK = r"""
 import fcntl, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY)

@@ -159,16 +159,47 @@ def the_broker_program_run_by_another_user_is_not_signalled():
                 check(time.monotonic() < deadline and foreign.poll() is None, "the foreign broker did not start")
                 time.sleep(0.02)
             plant_pid(pid_file, foreign.pid)
-            nobody = pwd.getpwnam("nobody").pw_uid
             check_refused(run(["broker", "reload", "--conf", conf], timeout=10),
-                          f"process {foreign.pid} (pid_file {pid_file}) runs as uid {nobody}, not as root or the "
-                          "broker's user mosquitto; not signalling it")
+                          f"process {foreign.pid} (pid_file {pid_file}) is a mosquitto of another configuration "
+                          f"({foreign_conf}, not {os.path.realpath(conf)}); not signalling it")
             time.sleep(0.3)
             check(foreign.poll() is None, "the foreign broker is still running")
             check("Reloading config" not in directory.read("foreign.log"), "the foreign broker was signalled")
         finally:
             foreign.kill()
             foreign.wait()
+            log.close()
+
+
+@case
+def the_broker_user_running_the_real_program_is_not_reported_reloaded():
+    """The broker's user may run the genuine mosquitto, as itself, with a configuration of its own,
+    and write that pid into the pid_file: same program, right user; but not the broker that reads
+    the configuration being reloaded, so nothing is signalled and nothing reported reloaded."""
+    if not needs_root("the broker's user's own broker"):
+        return
+    with TempDir() as directory:
+        conf, _, pid_file = broker_setup(directory)
+        port = free_port()
+        own_conf = directory.write("own.conf", f"listener {port} 127.0.0.1\n", mode=0o644)
+        log_path = directory.file("own.log")
+        log = open(log_path, "w")
+        own = subprocess.Popen(AS_BROKER + [BROKER_PROGRAM, "-c", own_conf], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 10
+            while os.path.realpath(f"/proc/{own.pid}/exe") != os.path.realpath(BROKER_PROGRAM):
+                check(time.monotonic() < deadline and own.poll() is None, "the broker user's mosquitto did not start")
+                time.sleep(0.02)
+            plant_pid(pid_file, own.pid)
+            result = run(["broker", "reload", "--conf", conf], timeout=10)
+            check(result.code == 1 and "a mosquitto of another configuration" in result.err, repr(result))
+            check("reloaded" not in result.out, result.out)
+            time.sleep(0.3)
+            with open(log_path) as handle:
+                check("Reloading config" not in handle.read(), "the broker user's mosquitto was signalled")
+        finally:
+            own.kill()
+            own.wait()
             log.close()
 
 
