@@ -5,6 +5,7 @@
 
 #include "broker/broker_version.hpp"
 #include "core/error.hpp"
+#include "core/file_owner.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/safe_path.hpp"
 #include "core/unique_fd.hpp"
@@ -74,8 +75,11 @@ namespace {
 // does not exist; throws Error (EACCES) for a refusal.
 std::string resolve_links(const std::string& typed) {
     std::string path = typed;
+    // A file to be created gets the owner new files get (the broker's user, as root): its
+    // directory may be that user's, as /var/lib/mosquitto is.
+    const PathTrust trust{new_file_ownership({}).uid};
     for (int links = 0; links < 40; ++links) {
-        const CheckedParent parent = open_checked_parent(path);
+        const CheckedParent parent = open_checked_parent(path, trust);
         struct stat info {};
         if (::fstatat(parent.dir.get(), parent.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
             return {};

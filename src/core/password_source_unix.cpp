@@ -2,10 +2,9 @@
 // or std::string ever holds them.
 #include "core/password_source.hpp"
 
-#include "core/source_file.hpp"
-
 #include "core/error.hpp"
 #include "core/signal_guard.hpp"
+#include "core/source_file.hpp"
 #include "core/unique_fd.hpp"
 #include "core/username.hpp"
 
@@ -20,10 +19,10 @@
 #include <fcntl.h>
 #include <optional>
 #include <string_view>
-#include <utility>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+#include <utility>
 
 namespace mqpasswd {
 namespace {
@@ -46,8 +45,8 @@ LineRead read_line(int fd, Secret& out, std::size_t limit,
     bool any = false;
     for (;;) {
         char byte = 0;
-        const ssize_t got = idle ? static_cast<ssize_t>(read_within(fd, &byte, 1, idle->first, idle->second))
-                                 : ::read(fd, &byte, 1);
+        const ssize_t got =
+            idle ? static_cast<ssize_t>(read_within(fd, &byte, 1, idle->first, idle->second)) : ::read(fd, &byte, 1);
         if (got < 0 && errno == EINTR) {
             continue;
         }

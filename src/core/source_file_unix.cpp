@@ -52,7 +52,8 @@ UniqueFd open_source_file(const std::string& path, const std::string& display, s
         throw Error(ExitCode::failure, "not a file or a pipe", display);
     }
     if (S_ISFIFO(info.st_mode) && !wait_for_data(fd.get(), source_first_byte_wait)) {
-        throw Error(ExitCode::failure, "nothing was written to the pipe for 5 seconds; is its writer running?", display);
+        throw Error(ExitCode::failure, "nothing was written to the pipe for 5 seconds; is its writer running?",
+                    display);
     }
     return fd;
 }

@@ -103,6 +103,11 @@ def the_compat_front_never_writes_through_a_link_the_broker_planted():
             result = run(["compat"] + args, timeout=20)
             check(result.code != 0, f"compat {args}: {result!r}")
             check_equal(state(victim), before, f"the target after compat {args}")
+        # No false refusal: creating a file in the broker's own directory (/var/lib/mosquitto).
+        fresh = os.path.join(mq, "fresh")
+        created = run(["compat", "-c", "-b", fresh, "u", "pw"], timeout=20)
+        check_equal((created.code, created.err), (0, ""), "compat -c in the broker's directory")
+        check_equal(os.stat(fresh).st_uid, pwd.getpwnam("mosquitto").pw_uid, "given to the broker's user")
         # Root's own link is followed, as mosquitto_passwd follows it.
         own = directory.file("own-link")
         os.symlink(victim, own)
