@@ -31,7 +31,7 @@ TEST_CASE("versions map to profiles", "[broker_version]") {
     CHECK_THROWS_AS(profile_for_version("1.6.15"), Error);
 }
 
-TEST_CASE("explicit profiles need no broker; bad names are usage errors", "[broker_version]") {
+TEST_CASE("explicit profiles need no broker, bad names are usage errors", "[broker_version]") {
     CHECK(resolve_profile("2.0").version == BrokerVersion::v2_0);
     CHECK(resolve_profile("2.1").version == BrokerVersion::v2_1);
     try {

@@ -33,7 +33,7 @@ TEST_CASE("options, comments and include_dir in the broker's order", "[mosquitto
     CHECK(settings[0]->value == "/etc/b");
 }
 
-TEST_CASE("2.1's plugin form names a password file too; a missing conf is an error", "[mosquitto_conf]") {
+TEST_CASE("2.1's plugin form names a password file too, a missing conf is an error", "[mosquitto_conf]") {
     const test::TempDir dir;
     test::write_file(dir.file("m.conf"), "global_plugin /usr/lib/mosquitto_password_file.so\n"
                                          "plugin_opt_password_file /etc/mosquitto/pw\n");

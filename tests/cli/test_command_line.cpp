@@ -25,7 +25,7 @@ std::string usage_error(std::vector<std::string> args) {
 
 }  // namespace
 
-TEST_CASE("set takes the file, then the user; add is an alias", "[command_line]") {
+TEST_CASE("set takes the file, then the user, add is an alias", "[command_line]") {
     const Options options = parse({"set", "pw", "alice", "--stdin"});
     CHECK(options.command == Command::set);
     CHECK(options.pwfile == "pw");
@@ -80,7 +80,7 @@ TEST_CASE("two sources, or -b without its password, are usage errors", "[command
     CHECK(usage_error({"set", "-b", "pw", "u"}) == "-b needs the password as the last argument");
 }
 
-TEST_CASE("delete takes several users; list and upgrade just the file", "[command_line]") {
+TEST_CASE("delete takes several users, list and upgrade just the file", "[command_line]") {
     const Options remove = parse({"delete", "pw", "a", "b", "c", "--missing-ok"});
     CHECK(remove.command == Command::remove);
     CHECK(remove.users == std::vector<std::string>{"a", "b", "c"});

@@ -225,7 +225,7 @@ TEST_CASE("csv: header names are trimmed and case-insensitive, other columns ign
           "src:1: the CSV header must name username and password (and optionally hash)");
 }
 
-TEST_CASE("csv: the delimiter is ',' then ';' then a tab, found from the header", "[import_source]") {
+TEST_CASE("csv: the delimiter is ',' then semicolon then a tab, found from the header", "[import_source]") {
     const ImportBatch semicolons = parse("Username;Password;Note\nalice;pa,ss;x\n\"bob\";\"p;w\";\n");
     REQUIRE(semicolons.records.size() == 2);
     CHECK(semicolons.records[0].password.equals("pa,ss"));
@@ -244,7 +244,7 @@ TEST_CASE("csv: the delimiter is ',' then ';' then a tab, found from the header"
     CHECK(failure("username;password\nalice,pw\n") == "src:2: expected 2 fields, found 1");
 }
 
-TEST_CASE("csv: a quoted field may span lines; records keep their true lines", "[import_source]") {
+TEST_CASE("csv: a quoted field may span lines, records keep their true lines", "[import_source]") {
     const ImportBatch batch = parse("username,password,note\r\n"
                                     "alice,\"multi\nline\",\"a\r\nb\"\r\n"
                                     "\r\n"

@@ -22,7 +22,7 @@ std::string refusal(const std::string& path, const PathTrust& trust = {}) {
 
 }  // namespace
 
-TEST_CASE("our own links are followed, the last name never; . and .. as the kernel reads them", "[safe_path]") {
+TEST_CASE("our own links are followed, the last name never, . and .. as the kernel reads them", "[safe_path]") {
     const test::TempDir dir;
     REQUIRE(::mkdir(dir.file("real").c_str(), 0755) == 0);
     test::write_file(dir.file("real/pw"), "a:b\n");

@@ -121,7 +121,7 @@ TEST_CASE("malformed lines are refused without force and kept with it", "[update
     CHECK(read_file_text(path).rfind(original + "c:$7$", 0) == 0);
 }
 
-TEST_CASE("a duplicate user elsewhere is refused; one the edit resolves is fine", "[update]") {
+TEST_CASE("a duplicate user elsewhere is refused, one the edit resolves is fine", "[update]") {
     const TempDir dir;
     const std::string path = dir.file("pw");
     const std::string original = "a:x\nb:y\na:z\n";

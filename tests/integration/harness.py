@@ -60,6 +60,21 @@ class Result:
 
 # Runs a program as user nobody: permission errors need another user, and CI runs as root.
 AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+# ... or as the broker's own account, the likeliest attacker of a root mqpasswd.
+AS_BROKER = ["setpriv", "--reuid=mosquitto", "--regid=mosquitto", "--clear-groups"]
+
+
+def needs_root(name):
+    """Attacks need root to play the other users; as another user the case is skipped, said so."""
+    if os.geteuid() != 0:
+        print(f"     {name}: not root, not run", flush=True)
+        return False
+    return True
+
+
+def as_user(user, *command):
+    """Runs a command as `mosquitto` or `nobody`, checked, bounded."""
+    subprocess.run((AS_BROKER if user == "mosquitto" else AS_NOBODY) + list(command), check=True, timeout=30)
 
 
 def run(args, stdin=None, env=None, program=None, cwd=None, timeout=60, pass_fds=(), as_nobody=False):

@@ -13,17 +13,11 @@ import stat
 import subprocess
 import time
 
-from harness import (AS_NOBODY, MQPASSWD, TempDir, Terminal, case, check, check_equal, check_error, run,
-                     run_cases)
+from harness import (AS_NOBODY, MQPASSWD, TempDir, Terminal, case, check, check_equal, check_error, needs_root,
+                     run, run_cases)
 
 HASH = "$7$101$AAECAwQFBgcICQoL$Xr99N9ym9ys8TWxis5ajETJq6EVYzmc6nb8t3pUYnPBbCAbICS4xejTltonXWCtJNBvA+By+TXUqU6qCblO00w=="
 IS_ROOT = os.geteuid() == 0
-
-
-def needs_root(name):
-    if not IS_ROOT:
-        print(f"     {name}: not root, not run")
-    return IS_ROOT
 
 
 def mode_and_owner(path):

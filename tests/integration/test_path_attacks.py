@@ -11,17 +11,9 @@ import subprocess
 import sys
 import time
 
-from harness import AS_NOBODY, TempDir, case, check, check_equal, run, run_cases
+from harness import AS_BROKER, AS_NOBODY, TempDir, as_user, case, check, check_equal, needs_root, run, run_cases
 
-AS_BROKER = ["setpriv", "--reuid=mosquitto", "--regid=mosquitto", "--clear-groups"]
 HASH = "$7$101$c2FsdHNhbHRzYWx0$" + "A" * 86 + "=="
-
-
-def needs_root(name):
-    if os.geteuid() != 0:
-        print(f"skip {name}: needs root to play the broker's user")
-        return False
-    return True
 
 
 def state(path):
@@ -30,11 +22,6 @@ def state(path):
     with open(path, "rb") as handle:
         content = hashlib.sha256(handle.read()).hexdigest() if os.path.isfile(path) else ""
     return content, info.st_uid, info.st_gid, info.st_mode
-
-
-def as_user(user, *command):
-    prefix = AS_BROKER if user == "mosquitto" else AS_NOBODY
-    subprocess.run(prefix + list(command), check=True, timeout=30)
 
 
 def broker_dir(directory, name="mq"):

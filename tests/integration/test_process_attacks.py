@@ -11,23 +11,15 @@ import signal
 import subprocess
 import time
 
-from harness import (AS_NOBODY, MQPASSWD, Broker, TempDir, case, check, check_equal, check_error, free_port,
-                     new_password_file, run, run_cases)
+from harness import (AS_BROKER, AS_NOBODY, MQPASSWD, Broker, TempDir, as_user, case, check, check_equal, check_error,
+                     free_port, needs_root, new_password_file, run, run_cases)
 
-AS_BROKER = ["setpriv", "--reuid=mosquitto", "--regid=mosquitto", "--clear-groups"]
 BROKER_PROGRAM = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 HASH = "$7$101$c2FsdHNhbHRzYWx0$" + "A" * 86 + "=="
 
 
-def needs_root(name):
-    if os.geteuid() != 0:
-        print(f"skip {name}: needs root to play the broker's user")
-        return False
-    return True
-
-
 def as_broker_user(*command):
-    subprocess.run(AS_BROKER + list(command), check=True, timeout=30)
+    as_user("mosquitto", *command)
 
 
 class Impostor:
