@@ -27,24 +27,28 @@ private:
     UniqueFd fd_;
 };
 
-// The lock every writer of one password file holds from its read to its rename. On the file
-// itself when it exists: only who can open it (its owner, root; a 0640 file's group) can take
-// it, so another user who can merely enter the directory cannot stall root's writes (a flock on
-// the directory can be taken by anyone who can open it). The file is replaced by rename, so a
-// waiter that gets the lock of an inode the name no longer points to tries again on the new one.
-// A file that does not exist yet has no inode: its creators take the directory's lock, and
-// whoever gets it and then finds the file there goes back to locking the file.
+// The lock every writer of one password file holds from its read to its rename: an flock on
+// `.NAME.mqpasswd.lock` beside it (as shadow-utils keeps /etc/.pwd.lock), mode 0600 and owned by
+// the password file's owner, so only that user and root can open it, and so only they can take or
+// hold the lock. (A lock on the directory can be taken by anyone who can open the directory, one
+// on the file itself by anyone who can read it: a 0640 file's group.) The lock file stays when the
+// writer is done: it is empty, never replaced, and the next writer reuses it.
 class PasswordFileLock {
 public:
     // `directory` is the checked directory (open_checked_parent); it is kept, and dir() returns it.
-    PasswordFileLock(UniqueFd directory, const std::string& name, const std::string& display,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    // `owner` owns (or will own) the password file. `dry_run`: a missing lock file is not made and
+    // nothing is chowned (a dry run only reads, and the file is only ever replaced whole).
+    PasswordFileLock(UniqueFd directory, const std::string& name, const std::string& display, uid_t owner,
+                     bool dry_run = false, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
     [[nodiscard]] int dir() const noexcept { return dir_.get(); }
 
 private:
     UniqueFd dir_;
-    UniqueFd held_;  // the file's fd, or a dup of the directory's while creating
+    UniqueFd lock_;  // invalid on a dry run that found no lock file
 };
+
+// The name of the lock file for the password file `name`.
+[[nodiscard]] std::string lock_file_name(const std::string& name);
 
 }  // namespace mqpasswd

@@ -49,36 +49,54 @@ bool wait_for_flock(int fd, std::chrono::steady_clock::time_point deadline, cons
                 display);
 }
 
-bool same_file(const struct stat& a, const struct stat& b) {
-    return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 }  // namespace
 
-PasswordFileLock::PasswordFileLock(UniqueFd directory, const std::string& name, const std::string& display,
-                                   std::chrono::milliseconds timeout)
+std::string lock_file_name(const std::string& name) {
+    return "." + name + ".mqpasswd.lock";
+}
+
+PasswordFileLock::PasswordFileLock(UniqueFd directory, const std::string& name, const std::string& display, uid_t owner,
+                                   bool dry_run, std::chrono::milliseconds timeout)
     : dir_(std::move(directory)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        UniqueFd file(::openat(dir_.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-        struct stat info {};
-        if (file.valid() && (::fstat(file.get(), &info) != 0 || !S_ISREG(info.st_mode))) {
-            return;  // not a file to lock: the read that follows says what it is
-        }
-        if (!file.valid() && errno != ENOENT) {
-            return;  // the same: the read reports why it cannot be opened
-        }
-        UniqueFd held = file.valid() ? std::move(file) : UniqueFd(::fcntl(dir_.get(), F_DUPFD_CLOEXEC, 0));
-        if (!wait_for_flock(held.get(), deadline, display)) {
-            held_too_long(display, timeout);
-        }
-        struct stat now {};
-        const bool exists = ::fstatat(dir_.get(), name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0;
-        // Locked the file the name still means, or the directory while the name still means nothing.
-        if (S_ISREG(info.st_mode) ? exists && same_file(info, now) : !exists) {
-            held_ = std::move(held);
+    const std::string lock_name = lock_file_name(name);
+    const int create = dry_run ? 0 : O_CREAT;
+    const auto open_lock = [&] {
+        return UniqueFd(::openat(dir_.get(), lock_name.c_str(),
+                                 O_RDWR | create | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600));
+    };
+    lock_ = open_lock();
+    struct stat directory_info {};
+    if (!lock_.valid() && errno == EACCES && !dry_run && ::fstat(dir_.get(), &directory_info) == 0 &&
+        directory_info.st_uid == ::geteuid()) {
+        // Made for the file's earlier owner, in a directory that is ours: ours to make anew.
+        (void)::unlinkat(dir_.get(), lock_name.c_str(), 0);
+        lock_ = open_lock();
+    }
+    if (!lock_.valid()) {
+        if (dry_run && errno == ENOENT) {
             return;
         }
+        throw system_error(display, "cannot open its lock file " + lock_name, errno);
+    }
+    struct stat info {};
+    if (::fstat(lock_.get(), &info) != 0) {
+        throw system_error(display, "cannot stat its lock file " + lock_name, errno);
+    }
+    if (!S_ISREG(info.st_mode) || info.st_nlink != 1) {
+        throw Error(ExitCode::failure, "its lock file " + lock_name + " is not a plain file; remove it", display);
+    }
+    // Root keeps it the file's owner's and closed to everyone else (the file may have changed
+    // hands since); the inode stays, so a writer holding it keeps excluding us.
+    if (!dry_run && ::geteuid() == 0 && (info.st_uid != owner || (info.st_mode & 07777) != 0600)) {
+        if (::fchown(lock_.get(), owner, static_cast<gid_t>(-1)) != 0 || ::fchmod(lock_.get(), 0600) != 0) {
+            throw system_error(display, "cannot give its lock file to the file's owner", errno);
+        }
+    } else if ((info.st_mode & 077) != 0 && info.st_uid == ::geteuid() && !dry_run) {
+        (void)::fchmod(lock_.get(), 0600);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    if (!wait_for_flock(lock_.get(), deadline, display)) {
+        held_too_long(display, timeout);
     }
 }
 

@@ -8,6 +8,8 @@
 #include "core/safe_path.hpp"
 #include "core/secret.hpp"
 
+#include <unistd.h>
+
 namespace mqpasswd {
 namespace {
 
@@ -68,7 +70,9 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     CheckedParent parent = open_checked_parent(path, trust);
     check_writable_target(parent, options.create);
     const std::string name = parent.name;
-    const PasswordFileLock lock(std::move(parent.dir), name, path);
+    // The lock file goes to whoever owns the file (or will): only that user and root can hold it.
+    const uid_t owner = parent.owner ? *parent.owner : new_ownership ? new_ownership->uid : ::geteuid();
+    const PasswordFileLock lock(std::move(parent.dir), name, path, owner, options.dry_run);
     FileSnapshot snapshot = read_file_at(lock.dir(), name, path);
     if (!snapshot.exists && !options.create) {
         throw Error(ExitCode::failure, "no such file (use --create to create it)", path);

@@ -327,8 +327,9 @@ time.sleep(60)
 
 @case
 def another_user_who_can_enter_the_directory_cannot_stall_the_writers():
-    """/etc/mosquitto is 0755: anyone may open it and flock it. The writers lock the password file
-    itself, which only its owner (and root) can open."""
+    """/etc/mosquitto is 0755: anyone may open it and flock it, and a 0640 file's group may open the
+    file itself. The writers lock `.NAME.mqpasswd.lock`, 0600, which only the file's owner and root
+    can open."""
     if not needs_root("a lock held by nobody"):
         return
     with TempDir() as directory:
@@ -349,9 +350,32 @@ def another_user_who_can_enter_the_directory_cannot_stall_the_writers():
             check(time.monotonic() - started < 5, "root waited for nobody's lock")
             compat = run(["compat", "-b", pwfile, "carol", "pw"], timeout=20)
             check_equal(compat.code, 0, repr(compat))
-            refused = subprocess.run(AS_NOBODY + [sys.executable, "-c", HOLD_LOCK, pwfile, ready], timeout=20,
+            created = run(["set", "--create", directory.file("new"), "dave", "--stdin", "-q"], stdin="pw\n",
+                          timeout=20)
+            check_equal(created.code, 0, f"creating a file is not stalled either: {created!r}")
+            lock_file = directory.file(".pw.mqpasswd.lock")
+            info = os.stat(lock_file)
+            check_equal((info.st_mode & 0o777, info.st_uid), (0o600, 0), "the lock file: the file owner's, 0600")
+            refused = subprocess.run(AS_NOBODY + [sys.executable, "-c", HOLD_LOCK, lock_file, ready], timeout=20,
                                      capture_output=True)
-            check(refused.returncode != 0, "nobody could open (and so lock) the password file")
+            check(refused.returncode != 0, "nobody could open (and so hold) the lock file")
+            # Debian's root:mosquitto 0640: the broker's user may read the file, and hold a lock on it,
+            # but that no longer stalls root.
+            debian = directory.write("debian-pw", f"alice:{HASH}\n", mode=0o640)
+            os.chown(debian, 0, pwd.getpwnam("mosquitto").pw_gid)
+            group_lock = subprocess.Popen(AS_BROKER + [sys.executable, "-c", HOLD_LOCK, debian,
+                                                       os.path.join(markers, "group")])
+            try:
+                deadline = time.monotonic() + 10
+                while not os.path.exists(os.path.join(markers, "group")) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                started = time.monotonic()
+                check_equal(run(["set", debian, "erin", "--stdin", "-q"], stdin="pw\n", timeout=20).code, 0,
+                            "root's write with the broker's user holding the file")
+                check(time.monotonic() - started < 5, "root waited for the group's lock")
+            finally:
+                group_lock.kill()
+                group_lock.wait()
         finally:
             holder.kill()
             holder.wait()

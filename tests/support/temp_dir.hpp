@@ -28,11 +28,15 @@ public:
     }
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
     [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-    // Names of the entries in the directory, for "no temp file left behind" checks.
+    // Names of the entries in the directory, for "no temp file left behind" checks; the writers'
+    // lock files (`.NAME.mqpasswd.lock`) stay by design and are left out.
     [[nodiscard]] std::vector<std::string> entries() const {
         std::vector<std::string> names;
         for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-            names.push_back(entry.path().filename().string());
+            std::string name = entry.path().filename().string();
+            if (!name.ends_with(".mqpasswd.lock")) {
+                names.push_back(std::move(name));
+            }
         }
         return names;
     }
