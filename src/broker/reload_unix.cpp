@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/lint.hpp"
+#include "core/safe_path.hpp"
 #include "core/spawn.hpp"
 #include "core/unique_fd.hpp"
 
@@ -157,10 +158,7 @@ std::string configuration_of(int proc) {
         if (words[i] == "-c" || words[i] == "--config-file") {
             std::string path = words[i + 1];
             if (!path.starts_with('/')) {
-                std::string cwd(PATH_MAX, '\0');
-                const ssize_t length = ::readlinkat(proc, "cwd", cwd.data(), cwd.size());
-                cwd.resize(length > 0 ? static_cast<std::size_t>(length) : 0);
-                path = cwd + "/" + path;
+                path = read_link_at(proc, "cwd").value_or("") + "/" + path;
             }
             return resolved_path(path);
         }
@@ -169,10 +167,8 @@ std::string configuration_of(int proc) {
 }
 
 std::string program_of(int proc) {
-    std::string target(PATH_MAX, '\0');
-    const ssize_t length = ::readlinkat(proc, "exe", target.data(), target.size());
-    target.resize(length > 0 ? static_cast<std::size_t>(length) : 0);
-    return target.empty() ? "unknown" : target;
+    const std::optional<std::string> target = read_link_at(proc, "exe");
+    return target && !target->empty() ? *target : "unknown";
 }
 
 // Why `target` is not to be signalled as the broker, or nothing when it may be.

@@ -90,13 +90,11 @@ std::string resolve_links(const std::string& typed) {
         if (!trusted_link_owner(info.st_uid)) {
             throw Error(ExitCode::failure, "a link another user owns", path, 0, EACCES);
         }
-        std::string target(std::max<std::size_t>(static_cast<std::size_t>(info.st_size) + 1, 4096), '\0');
-        const ssize_t length = ::readlinkat(parent.dir.get(), parent.name.c_str(), target.data(), target.size());
-        if (length < 0 || static_cast<std::size_t>(length) >= target.size()) {
+        const std::optional<std::string> target = read_link_at(parent.dir.get(), parent.name);
+        if (!target || target->empty()) {
             throw Error(ExitCode::failure, "a link that changed", path, 0, EACCES);
         }
-        target.resize(static_cast<std::size_t>(length));
-        path = target.starts_with('/') ? target : split_path(parent.resolved).first + "/" + target;
+        path = target->starts_with('/') ? *target : split_path(parent.resolved).first + "/" + *target;
     }
     throw Error(ExitCode::failure, "too many links", typed, 0, ELOOP);
 }

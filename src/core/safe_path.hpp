@@ -36,6 +36,11 @@ struct PathTrust {
 // follow the rule above. Throws Error (errno EACCES for a refusal) naming the path and the culprit.
 [[nodiscard]] CheckedParent open_checked_parent(const std::string& path, const PathTrust& trust = {});
 
+// The target of the symbolic link `name` in the directory `dir`, or nothing when it cannot be read
+// (not a link, gone, longer than 64 KiB). Reads into a buffer that grows: lstat's size is not to be
+// trusted (/proc's links say 0, and a link can change between the two calls).
+[[nodiscard]] std::optional<std::string> read_link_at(int dir, const std::string& name);
+
 // Whether a symbolic link owned by `uid` may be followed: root's, the invoking user's, ours.
 [[nodiscard]] bool trusted_link_owner(uid_t uid);
 

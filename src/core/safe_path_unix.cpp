@@ -115,20 +115,11 @@ std::string trusted_link_target(int at, const std::string& name, const struct st
     if (!trusted.has(link.st_uid)) {
         refuse(display, "follows the symbolic link " + where + " that " + account_name(link.st_uid) + " owns");
     }
-    // st_size is not to be trusted (/proc's links say 0): read into a buffer that grows.
-    for (std::size_t size = std::max<std::size_t>(static_cast<std::size_t>(link.st_size) + 1, 256); size <= 65536;
-         size *= 4) {
-        std::string target(size, '\0');
-        const ssize_t length = ::readlinkat(at, name.c_str(), target.data(), target.size());
-        if (length < 0) {
-            refuse(display, "the symbolic link " + where + " changed while it was read");
-        }
-        if (static_cast<std::size_t>(length) < size) {
-            target.resize(static_cast<std::size_t>(length));
-            return target;
-        }
+    std::optional<std::string> target = read_link_at(at, name);
+    if (!target || target->empty()) {
+        refuse(display, "the symbolic link " + where + " changed while it was read, or is too long");
     }
-    refuse(display, "the symbolic link " + where + " is too long");
+    return std::move(*target);
 }
 
 // Who may own a link that is followed: root, us, the invoking user; never the file's owner (the
@@ -142,6 +133,21 @@ std::string joined(const std::string& directory, const std::string& name) {
 }
 
 }  // namespace
+
+std::optional<std::string> read_link_at(int dir, const std::string& name) {
+    for (std::size_t size = 256; size <= 65536; size *= 4) {
+        std::string target(size, '\0');
+        const ssize_t length = ::readlinkat(dir, name.c_str(), target.data(), target.size());
+        if (length < 0) {
+            return std::nullopt;
+        }
+        if (static_cast<std::size_t>(length) < size) {
+            target.resize(static_cast<std::size_t>(length));
+            return target;
+        }
+    }
+    return std::nullopt;
+}
 
 bool trusted_link_owner(uid_t uid) {
     return link_owners().has(uid);

@@ -166,14 +166,12 @@ std::string program_file_problem(const struct stat& info, const std::string& whe
 }
 
 // The target of the link `parent.name`, as an absolute path.
-std::string link_target(const CheckedParent& parent, const struct stat& link) {
-    std::string target(static_cast<std::size_t>(link.st_size) + 1, '\0');
-    const ssize_t length = ::readlinkat(parent.dir.get(), parent.name.c_str(), target.data(), target.size());
-    if (length <= 0 || static_cast<std::size_t>(length) >= target.size()) {
+std::string link_target(const CheckedParent& parent) {
+    const std::optional<std::string> target = read_link_at(parent.dir.get(), parent.name);
+    if (!target || target->empty()) {
         throw Error(ExitCode::failure, "the symbolic link " + parent.resolved + " changed while it was read");
     }
-    target.resize(static_cast<std::size_t>(length));
-    return target.starts_with('/') ? target : parent.resolved.substr(0, parent.resolved.rfind('/')) + "/" + target;
+    return target->starts_with('/') ? *target : parent.resolved.substr(0, parent.resolved.rfind('/')) + "/" + *target;
 }
 
 std::string checked_program_problem(const std::string& path) {
@@ -190,7 +188,7 @@ std::string checked_program_problem(const std::string& path) {
         if (!trusted_link_owner(info.st_uid)) {
             return "the symbolic link " + parent.resolved + " is owned by " + account_name(info.st_uid);
         }
-        current = link_target(parent, info);
+        current = link_target(parent);
     }
     return "too many symbolic links on the way to " + path;
 }

@@ -212,6 +212,20 @@ class Terminal:
         os.close(self.slave)
 
 
+def cmdline_while_writing(args, directory):
+    """Runs mqpasswd with `args` on a file in `directory` (made big enough for the write to take a
+    while) and returns (exit code, /proc/PID/cmdline as seen while its temp file existed, or None)."""
+    process = subprocess.Popen([MQPASSWD] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen = None
+    deadline = time.monotonic() + 30
+    while process.poll() is None and time.monotonic() < deadline:
+        if any(name.startswith(".pw.mqpasswd-") for name in os.listdir(directory.path)):
+            with open(f"/proc/{process.pid}/cmdline", "rb") as handle:
+                seen = handle.read()
+            break
+    return process.wait(timeout=30), seen
+
+
 def new_password_file(directory, user="alice", password="alice-pw"):
     """A password file in `directory` holding one user, written by mqpasswd."""
     pwfile = directory.file("passwords")

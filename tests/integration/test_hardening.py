@@ -13,8 +13,8 @@ import stat
 import subprocess
 import time
 
-from harness import (AS_NOBODY, MQPASSWD, TempDir, Terminal, case, check, check_equal, check_error, needs_root,
-                     run, run_cases)
+from harness import (AS_NOBODY, MQPASSWD, TempDir, Terminal, case, check, check_equal, check_error,
+                     cmdline_while_writing, needs_root, run, run_cases)
 
 HASH = "$7$101$AAECAwQFBgcICQoL$Xr99N9ym9ys8TWxis5ajETJq6EVYzmc6nb8t3pUYnPBbCAbICS4xejTltonXWCtJNBvA+By+TXUqU6qCblO00w=="
 IS_ROOT = os.geteuid() == 0
@@ -180,16 +180,8 @@ def a_password_given_with_b_leaves_argv_while_the_command_runs():
     secret = "Argv-visible-secret-4411"
     with TempDir() as directory:
         pwfile = directory.write("pw", "".join(f"user{i}:{HASH}\n" for i in range(300_000)), mode=0o600)
-        process = subprocess.Popen([MQPASSWD, "set", "-q", pwfile, "newuser", "-b", secret],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        seen = None
-        deadline = time.monotonic() + 30
-        while process.poll() is None and time.monotonic() < deadline:
-            if any(name.startswith(".pw.mqpasswd-") for name in os.listdir(directory.path)):
-                with open(f"/proc/{process.pid}/cmdline", "rb") as handle:
-                    seen = handle.read()
-                break
-        check_equal(process.wait(timeout=30), 0, "set -b")
+        code, seen = cmdline_while_writing(["set", "-q", pwfile, "newuser", "-b", secret], directory)
+        check_equal(code, 0, "set -b")
         check(seen is not None, "never saw the command while it wrote")
         check(b"newuser" in seen, f"not its command line: {seen!r}")
         check(secret.encode() not in seen, f"the password is still in argv: {seen!r}")

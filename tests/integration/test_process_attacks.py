@@ -12,7 +12,7 @@ import subprocess
 import time
 
 from harness import (AS_BROKER, AS_NOBODY, MQPASSWD, Broker, TempDir, as_user, case, check, check_equal, check_error,
-                     free_port, needs_root, new_password_file, run, run_cases)
+                     cmdline_while_writing, free_port, needs_root, new_password_file, run, run_cases)
 
 BROKER_PROGRAM = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 HASH = "$7$101$c2FsdHNhbHRzYWx0$" + "A" * 86 + "=="
@@ -344,16 +344,8 @@ def the_compat_front_clears_a_b_password_from_argv_while_it_runs():
     secret = "Compat-argv-secret-5523"
     with TempDir() as directory:
         pwfile = directory.write("pw", "".join(f"user{i}:{HASH}\n" for i in range(300_000)), mode=0o600)
-        process = subprocess.Popen([MQPASSWD, "compat", "-b", pwfile, "newuser", secret],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        seen = None
-        deadline = time.monotonic() + 30
-        while process.poll() is None and time.monotonic() < deadline:
-            if any(name.startswith(".pw.mqpasswd-") for name in os.listdir(directory.path)):
-                with open(f"/proc/{process.pid}/cmdline", "rb") as handle:
-                    seen = handle.read()
-                break
-        check_equal(process.wait(timeout=30), 0, "compat -b")
+        code, seen = cmdline_while_writing(["compat", "-b", pwfile, "newuser", secret], directory)
+        check_equal(code, 0, "compat -b")
         check(seen is not None, "never saw the command while it wrote")
         check(b"newuser" in seen, f"not its command line: {seen!r}")
         check(secret.encode() not in seen, f"the password is still in argv: {seen!r}")
