@@ -59,13 +59,14 @@ _mqpasswd() {
 
     # The global options, grouped by the commands they do something for (mqpasswd refuses the rest).
     local common='-h --help --json -q --quiet' dry='--dry-run' create='--create' force='--force'
-    local hashing='--hash --iterations' profile='--broker-version' owner='--owner --group'
+    local hashing='--hash --iterations' profile='--broker-version --broker-argon2' owner='--owner --group'
     local reload='--reload --conf'
     local password='-b --batch --stdin --password-fd --password-env --password-file'
 
     case $prev in
         --hash) COMPREPLY=($(compgen -W 'sha512-pbkdf2 sha512 argon2id' -- "$cur")) && return ;;
         --broker-version) COMPREPLY=($(compgen -W '2.0 2.1 auto' -- "$cur")) && return ;;
+        --broker-argon2) COMPREPLY=($(compgen -W 'yes no auto' -- "$cur")) && return ;;
         --format) COMPREPLY=($(compgen -W 'lines csv jsonl json' -- "$cur")) && return ;;
         --owner) COMPREPLY=($(compgen -u -- "$cur")) && return ;;
         --group) COMPREPLY=($(compgen -g -- "$cur")) && return ;;
@@ -83,7 +84,7 @@ _mqpasswd() {
     for ((i = 1; i < cword; i++)); do
         word=${words[i]}
         case $word in
-            --hash | --iterations | --broker-version | --owner | --group | --password-fd | --password-env | \
+            --hash | --iterations | --broker-version | --broker-argon2 | --owner | --group | --password-fd | --password-env | \
                 --password-file | --format | -j | --jobs | --conf | --pid | --pwfile | --listener)
                 ((i++)) ;;
             -*) ;;

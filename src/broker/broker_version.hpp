@@ -34,15 +34,25 @@ struct DetectedBroker {
 // inherited descriptors. Nothing when no broker answers.
 [[nodiscard]] std::optional<DetectedBroker> detect_installed_broker();
 
+// What the program at `path` says of its argon2 build: `yes` when it is dynamically linked with
+// libargon2, `no` when it is dynamically linked without it, `unknown` when it cannot be read, is
+// statically linked, or takes its password code from a libmosquitto* library it needs (not read).
+[[nodiscard]] Argon2Support argon2_support_of(const std::string& program);
+
 struct ResolvedProfile {
-    BrokerVersion version = BrokerVersion::v2_0;
+    BrokerTarget target;
     std::string reason;  // "mosquitto 2.0.11 at /usr/sbin/mosquitto", "--broker-version 2.1", ...
 };
 
-// "2.0", "2.1" or "auto" (detect; when no broker is found, 2.0: every 2.x broker reads its hashes).
-[[nodiscard]] ResolvedProfile resolve_profile(const std::string& requested);
+// `version`: "2.0", "2.1" or "auto" (detect; when no broker is found, 2.0: every 2.x broker reads
+// its hashes). `argon2`: "yes", "no" or "auto": for a detected 2.1 broker, argon2_support_of its
+// program; for --broker-version 2.1, unknown (the file may be for another machine's broker).
+// "yes" needs a 2.1 target (usage Error otherwise).
+[[nodiscard]] ResolvedProfile resolve_profile(const std::string& version, const std::string& argon2 = "auto");
 // Throws Error(usage) unless `requested` is 2.0, 2.1 or auto: every command checks it, also those
 // that never resolve a profile.
 void check_broker_version_name(const std::string& requested);
+// The same for --broker-argon2: yes, no or auto.
+void check_broker_argon2_name(const std::string& requested);
 
 }  // namespace mqpasswd

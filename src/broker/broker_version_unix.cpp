@@ -2,6 +2,7 @@
 // there on every install (no pkg-config file, no version header at runtime).
 #include "broker/broker_version.hpp"
 
+#include "broker/elf_linking.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "core/spawn.hpp"
@@ -116,24 +117,74 @@ std::optional<DetectedBroker> detect_installed_broker() {
     return DetectedBroker{*version, *program};
 }
 
+Argon2Support argon2_support_of(const std::string& program) {
+    const auto linking = read_elf_linking(program);
+    if (!linking || !linking->dynamic) {
+        return Argon2Support::unknown;
+    }
+    bool own_library = false;
+    for (const auto& name : linking->needed) {
+        if (name.starts_with("libargon2.so")) {
+            return Argon2Support::yes;
+        }
+        own_library = own_library || name.starts_with("libmosquitto");
+    }
+    return own_library ? Argon2Support::unknown : Argon2Support::no;
+}
+
 void check_broker_version_name(const std::string& requested) {
     if (requested != "2.0" && requested != "2.1" && requested != "auto") {
         throw Error(ExitCode::usage, "--broker-version must be 2.0, 2.1 or auto, not '" + requested + "'");
     }
 }
 
-ResolvedProfile resolve_profile(const std::string& requested) {
-    check_broker_version_name(requested);
+void check_broker_argon2_name(const std::string& requested) {
+    if (requested != "yes" && requested != "no" && requested != "auto") {
+        throw Error(ExitCode::usage, "--broker-argon2 must be yes, no or auto, not '" + requested + "'");
+    }
+}
+
+namespace {
+
+ResolvedProfile resolve_version(const std::string& requested) {
     if (requested == "2.0") {
-        return {BrokerVersion::v2_0, "--broker-version 2.0"};
+        return {broker_2_0, "--broker-version 2.0"};
     }
     if (requested == "2.1") {
-        return {BrokerVersion::v2_1, "--broker-version 2.1"};
+        return {{BrokerVersion::v2_1, Argon2Support::unknown}, "--broker-version 2.1"};
     }
     if (const auto broker = detect_installed_broker()) {
-        return {profile_for_version(broker->version), "mosquitto " + broker->version + " at " + broker->program};
+        const BrokerVersion version = profile_for_version(broker->version);
+        ResolvedProfile profile{{version, Argon2Support::no},
+                                "mosquitto " + broker->version + " at " + broker->program};
+        if (version == BrokerVersion::v2_1) {
+            const Argon2Support argon2 = argon2_support_of(broker->program);
+            profile.target.argon2 = argon2;
+            profile.reason += argon2 == Argon2Support::yes  ? " (with libargon2)"
+                              : argon2 == Argon2Support::no ? " (without libargon2)"
+                                                            : " (libargon2 unknown)";
+        }
+        return profile;
     }
-    return {BrokerVersion::v2_0, "no mosquitto found; writing what every 2.x broker reads"};
+    return {broker_2_0, "no mosquitto found; writing what every 2.x broker reads"};
+}
+
+}  // namespace
+
+ResolvedProfile resolve_profile(const std::string& version, const std::string& argon2) {
+    check_broker_version_name(version);
+    check_broker_argon2_name(argon2);
+    ResolvedProfile profile = resolve_version(version);
+    if (argon2 == "auto" || profile.target.version == BrokerVersion::v2_0) {
+        if (argon2 == "yes") {
+            throw Error(ExitCode::usage, "--broker-argon2 yes needs a 2.1 target, and the target broker is 2.0 (" +
+                                             profile.reason + "); use --broker-version 2.1 if the broker is 2.1");
+        }
+        return profile;
+    }
+    profile.target.argon2 = argon2 == "yes" ? Argon2Support::yes : Argon2Support::no;
+    profile.reason += ", --broker-argon2 " + argon2;
+    return profile;
 }
 
 }  // namespace mqpasswd

@@ -4,6 +4,7 @@
 #include "broker/mosquitto_conf.hpp"
 
 #include "core/error.hpp"
+#include "core/file_size.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
@@ -72,7 +73,7 @@ std::optional<std::string> read_bounded(const std::string& path, Budget& budget)
     if (::fstat(fd.get(), &info) != 0) {
         throw system_error(path, "cannot stat", errno);
     }
-    if (static_cast<std::size_t>(info.st_size) > budget.bytes) {
+    if (larger_than(info, budget.bytes)) {
         throw too_large(path, budget);
     }
     std::string content = read_within(fd.get(), static_cast<std::size_t>(info.st_size), path, budget);

@@ -18,7 +18,7 @@ struct ReloadRequest {
     std::string conf = default_mosquitto_conf;
     std::optional<pid_t> pid;  // --pid: skip the search
     std::string pwfile;        // when set, CONF must name this file
-    BrokerVersion broker = BrokerVersion::v2_0;
+    BrokerTarget broker = broker_2_0;
     bool dry_run = false;  // check and find the broker, signal nothing, run nothing
 };
 

@@ -7,6 +7,7 @@
 #include "broker/broker_version.hpp"
 #include "broker/mosquitto_conf.hpp"
 #include "core/error.hpp"
+#include "core/file_size.hpp"
 #include "core/file_snapshot.hpp"
 #include "core/lint.hpp"
 #include "core/safe_path.hpp"
@@ -261,7 +262,7 @@ std::variant<pid_t, std::string> pid_from_file(const std::string& path) {
     }
     std::string text(pid_file_max_bytes + 1, '\0');
     const ssize_t got = ::read(file.get(), text.data(), text.size());
-    if (info.st_size > static_cast<off_t>(pid_file_max_bytes) || got > static_cast<ssize_t>(pid_file_max_bytes)) {
+    if (larger_than(info, pid_file_max_bytes) || got > static_cast<ssize_t>(pid_file_max_bytes)) {
         return "pid_file " + path + " is not a pid file: it has more than " + std::to_string(pid_file_max_bytes) +
                " bytes";
     }

@@ -26,7 +26,7 @@ ReloadRequest request_for(const Options& options) {
         request.pid = static_cast<pid_t>(*options.pid);
     }
     request.pwfile = options.pwfile;
-    request.broker = resolve_profile(options.broker_version).version;
+    request.broker = resolve_profile(options.broker_version, options.broker_argon2).target;
     request.dry_run = options.dry_run;
     return request;
 }

@@ -77,10 +77,10 @@ void print_findings(const Options& options, const std::vector<Finding>& findings
 }  // namespace
 
 int run_check(const Options& options) {
-    const ResolvedProfile profile = resolve_profile(options.broker_version);
+    const ResolvedProfile profile = resolve_profile(options.broker_version, options.broker_argon2);
     std::vector<Finding> conf_findings;
     const std::string user = options.conf.empty() ? "mosquitto" : lint_conf(options, conf_findings);
-    std::vector<Finding> findings = lint_password_file(options.pwfile, profile.version, broker_account(user));
+    std::vector<Finding> findings = lint_password_file(options.pwfile, profile.target, broker_account(user));
     findings.insert(findings.begin(), conf_findings.begin(), conf_findings.end());
     print_findings(options, findings);
     return findings.empty() ? 0 : 1;

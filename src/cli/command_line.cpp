@@ -89,6 +89,10 @@ std::vector<GlobalOption> add_global_options(CLI::App& app, Options& options) {
                        "The broker reading the file: 2.0, 2.1 or auto (default)")
             ->option_text("VERSION"),
         {set, remove, upgrade, import, check, broker_reload});
+    add(app.add_option("--broker-argon2", options.broker_argon2,
+                       "Whether that 2.1 broker reads argon2id: yes, no or auto (default)")
+            ->option_text("ANSWER"),
+        {set, remove, upgrade, import, check, broker_reload});
     add(app.add_option("--owner", options.new_owner.owner, "Owner of a file --create makes")->option_text("USER"),
         creators);
     add(app.add_option("--group", options.new_owner.group, "Group of a file --create makes")->option_text("GROUP"),
@@ -164,6 +168,7 @@ void check_values(const Options& options) {
         throw Error(ExitCode::usage, "--iterations must be from 1 to 2147483647");
     }
     check_broker_version_name(options.broker_version);
+    check_broker_argon2_name(options.broker_argon2);
     if ((options.new_owner.owner || options.new_owner.group) && !options.create) {
         throw Error(ExitCode::usage, "--owner and --group apply only to a file made with --create");
     }
@@ -295,8 +300,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // The first argument that is not an option or an option's value: the command the user typed.
 std::optional<std::string> typed_command(const std::vector<std::string>& args) {
-    static const std::vector<std::string> with_value = {"--hash", "--iterations", "--broker-version", "--owner",
-                                                        "--group"};
+    static const std::vector<std::string> with_value = {"--hash",          "--iterations", "--broker-version",
+                                                        "--broker-argon2", "--owner",      "--group"};
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (std::find(with_value.begin(), with_value.end(), args[i]) != with_value.end()) {
             ++i;

@@ -20,8 +20,8 @@ WriteTarget resolve_target(const Options& options) {
     if (options.iterations) {
         request.iterations = static_cast<std::uint32_t>(*options.iterations);
     }
-    const ResolvedProfile profile = resolve_profile(options.broker_version);
-    return WriteTarget{target_spec(profile.version, request), profile.version, profile.reason};
+    const ResolvedProfile profile = resolve_profile(options.broker_version, options.broker_argon2);
+    return WriteTarget{target_spec(profile.target, request, profile.reason), profile.target, profile.reason};
 }
 
 void check_target_before_reading(const Options& options) {

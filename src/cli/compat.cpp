@@ -47,8 +47,7 @@ void reload_if_asked(Outcome& outcome) {
     ReloadRequest request;
     request.conf = conf;
     request.pwfile = outcome.written;
-    const char* broker = std::getenv("MQPASSWD_BROKER_VERSION");
-    request.broker = resolve_profile(broker != nullptr && *broker != '\0' ? broker : "auto").version;
+    request.broker = compat_profile().target;
     try {
         (void)reload_broker(request);
     } catch (const Error& error) {
@@ -158,6 +157,30 @@ Outcome run_upgrade(const CompatFile& file, const HashSpec& spec) {
     return outcome;
 }
 
+// -H argon2id for a broker without libargon2: what 2.1's tool built so prints and returns (its
+// "Adding"/"Updating" line, then the error, status 10, MOSQ_ERR_NOT_SUPPORTED). It leaves an empty
+// file behind for -c; here the file is left as it was.
+Outcome cannot_hash(const CompatRequest& request, const CompatFile& file) {
+    Outcome outcome{10, {}, "Error: Unable to hash password.\n", {}};
+    if (request.use_stdout) {
+        return outcome;
+    }
+    if (request.mode == CompatMode::create) {
+        outcome.out = user_line(request.username, "Adding");
+        return outcome;
+    }
+    (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
+        const LegacyScan scan = legacy_scan(pwfile, request.username);
+        outcome.out = user_line(request.username, scan.user_seen ? "Updating" : "Adding");
+        if (scan.corrupt_line != 0) {
+            outcome.err = corrupt_line_error(scan.corrupt_line) + (scan.user_seen ? "" : outcome.err);
+            outcome.code = scan.user_seen ? 1 : 10;  // as run_add: a corrupt line before the user stops it
+        }
+        return EditReport{};
+    });
+    return outcome;
+}
+
 // The password from -b or the prompt; a non-zero code is the prompt's failure, to print as is.
 CompatPassword obtain_password(CompatRequest& request) {
     if (!request.batch) {
@@ -205,6 +228,9 @@ Outcome run_request(CompatRequest& request) {
     CompatPassword typed = obtain_password(request);
     if (typed.code != 0) {
         return {typed.code, {}, typed.error, {}};
+    }
+    if (target.cannot_hash) {
+        return cannot_hash(request, file);
     }
     std::string hash;
     try {

@@ -2,6 +2,7 @@
 // each returning the real tool's exact stderr text when it fails.
 #pragma once
 
+#include "broker/broker_version.hpp"
 #include "cli/compat_args.hpp"
 #include "core/hash.hpp"
 
@@ -33,10 +34,15 @@ struct CompatFile {
 
 struct CompatHashTarget {
     HashSpec spec;
-    std::string error;  // non-empty: print it and exit 1
+    std::string error;         // non-empty: print it and exit 1
+    bool cannot_hash = false;  // -H argon2id for a 2.1 without libargon2: fail as its tool does
 };
 
-// -H/-I over the target profile: $MQPASSWD_BROKER_VERSION (2.0, 2.1, auto), default auto.
+// The target broker: $MQPASSWD_BROKER_VERSION (2.0, 2.1, auto) and $MQPASSWD_BROKER_ARGON2 (yes,
+// no, auto), each auto by default (the compat command line has no room for them).
+[[nodiscard]] ResolvedProfile compat_profile();
+
+// -H/-I over the target profile.
 [[nodiscard]] CompatHashTarget compat_target(const CompatRequest& request);
 
 }  // namespace mqpasswd::cli

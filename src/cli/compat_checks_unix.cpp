@@ -164,20 +164,33 @@ std::optional<std::string> create_problem(const std::string& path) {
     return "Error: Unable to open file " + path + " for writing. " + std::strerror(errno_value) + ".\n";
 }
 
+ResolvedProfile compat_profile() {
+    const char* version = std::getenv("MQPASSWD_BROKER_VERSION");
+    const char* argon2 = std::getenv("MQPASSWD_BROKER_ARGON2");
+    const auto or_auto = [](const char* value) {
+        return std::string(value != nullptr && *value != '\0' ? value : "auto");
+    };
+    return resolve_profile(or_auto(version), or_auto(argon2));
+}
+
 CompatHashTarget compat_target(const CompatRequest& request) {
-    const char* requested = std::getenv("MQPASSWD_BROKER_VERSION");
-    const ResolvedProfile profile = resolve_profile(requested != nullptr && *requested != '\0' ? requested : "auto");
+    const ResolvedProfile profile = compat_profile();
     HashRequest hash;
     hash.algorithm = algorithm_from_name(request.hash.value_or("sha512-pbkdf2"));
-    if (hash.algorithm == Algorithm::argon2id && profile.version == BrokerVersion::v2_0) {
+    if (hash.algorithm == Algorithm::argon2id && profile.target.version == BrokerVersion::v2_0) {
         // What the 2.0 tool says, and true of the 2.0 broker this file is for.
-        return {{}, "Error: Unknown hash type 'argon2id'\n"};
+        return {{}, "Error: Unknown hash type 'argon2id'\n", false};
+    }
+    if (hash.algorithm == Algorithm::argon2id && profile.target.argon2 != Argon2Support::yes) {
+        // What a 2.1 tool built without libargon2 does (after the password): true of the broker
+        // this file is for, which would stop at the line. Unknown counts as without.
+        return {{}, {}, true};
     }
     // -I sets PBKDF2 iterations only; -U ignores it, as the real tool does.
     if (hash.algorithm == Algorithm::sha512_pbkdf2 && request.mode != CompatMode::upgrade) {
         hash.iterations = request.iterations;
     }
-    return {target_spec(profile.version, hash), {}};
+    return {target_spec(profile.target, hash), {}, false};
 }
 
 }  // namespace mqpasswd::cli

@@ -30,6 +30,7 @@ struct Options {
     std::string hash;  // "" = the profile's default
     std::optional<long long> iterations;
     std::string broker_version = "auto";
+    std::string broker_argon2 = "auto";
     OwnerRequest new_owner;
 
     std::string conf;        // check, broker, --reload: the mosquitto.conf ("" = none for check, else Debian's)

@@ -58,7 +58,8 @@ JsonObject hash_fields(const HashInfo& info) {
 
 std::string target_json(const WriteTarget& target) {
     return hash_fields(info_of(target.spec))
-        .field("broker_version", broker_version_name(target.broker))
+        .field("broker_version", broker_version_name(target.broker.version))
+        .field("broker_argon2", argon2_support_name(target.broker.argon2))
         .field("broker_version_reason", target.reason)
         .str();
 }

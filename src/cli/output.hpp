@@ -32,7 +32,7 @@ void print_warning(std::string_view message);
 // The hash a command writes and why: the spec and the broker profile it was chosen for.
 struct WriteTarget {
     HashSpec spec;
-    BrokerVersion broker = BrokerVersion::v2_0;
+    BrokerTarget broker = broker_2_0;
     std::string reason;  // how the broker version was decided
 };
 

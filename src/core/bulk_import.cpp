@@ -23,7 +23,7 @@ struct Decision {
 };
 
 Decision decide(const PwLine* existing, bool single, const ImportRecord& record, const HashSpec& spec,
-                BrokerVersion broker, std::span<const std::uint8_t> salt) {
+                const BrokerTarget& broker, std::span<const std::uint8_t> salt) {
     Decision decision;
     if (existing != nullptr) {
         decision.action = Action::updated;
@@ -111,7 +111,7 @@ unsigned effective_jobs(unsigned jobs) noexcept {
 }
 
 EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records, const std::vector<HashSpec>& specs,
-                        BrokerVersion broker, const BulkImportOptions& options) {
+                        const BrokerTarget& broker, const BulkImportOptions& options) {
     std::unordered_map<std::string_view, std::pair<const PwLine*, std::size_t>> existing;  // user -> first line, count
     for (const auto& line : file.lines()) {
         if (!line.username.empty()) {

@@ -22,7 +22,7 @@ struct BulkImportOptions {
 // `specs[i]` is the hash to write for `records[i]`. Idempotent as set_user: a password that
 // already verifies against a hash meeting its spec is left byte for byte.
 [[nodiscard]] EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records,
-                                      const std::vector<HashSpec>& specs, BrokerVersion broker,
+                                      const std::vector<HashSpec>& specs, const BrokerTarget& broker,
                                       const BulkImportOptions& options);
 
 // The rules that make --prune safe, in one place: it needs a format that was given, not guessed

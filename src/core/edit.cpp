@@ -17,7 +17,7 @@ std::size_t lines_of(const PwFile& file, std::string_view user) {
 
 // What setting this password does to the user's existing line.
 Action classify_existing(const PwFile& file, std::size_t index, const Secret& password, const HashSpec& spec,
-                         BrokerVersion broker) {
+                         const BrokerTarget& broker) {
     const PwLine& line = file.lines()[index];
     if (line.kind != LineKind::entry) {
         return Action::updated;
@@ -58,7 +58,7 @@ bool EditReport::changed() const noexcept {
 }
 
 EditReport set_user(PwFile& file, const std::string& user, const Secret& password, const HashSpec& spec,
-                    BrokerVersion broker) {
+                    const BrokerTarget& broker) {
     const std::size_t index = file.find(user);
     const Action action =
         index == PwFile::npos ? Action::added : classify_existing(file, index, password, spec, broker);

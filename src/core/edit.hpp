@@ -39,7 +39,7 @@ struct EditReport {
 // Adds or changes the user. Idempotent (DESIGN §3): a password that already verifies against a
 // hash meeting the target is left as it is.
 [[nodiscard]] EditReport set_user(PwFile& file, const std::string& user, const Secret& password, const HashSpec& spec,
-                                  BrokerVersion broker);
+                                  const BrokerTarget& broker);
 
 // Removes every line of each user. Throws Error(no_such_user) naming the first absent user unless
 // `missing_ok`, in which case absent users are reported as `missing`.

@@ -3,6 +3,7 @@
 #include "core/file_snapshot.hpp"
 
 #include "core/error.hpp"
+#include "core/file_size.hpp"
 #include "core/safe_path.hpp"
 #include "core/unique_fd.hpp"
 
@@ -16,7 +17,8 @@
 namespace mqpasswd {
 namespace {
 
-constexpr off_t max_file_size = off_t{1} << 30;  // 1 GiB: millions of users; anything bigger is not a pwfile
+constexpr std::uint64_t max_file_size = std::uint64_t{1}
+                                        << 30;  // 1 GiB: millions of users; anything bigger is not a pwfile
 
 std::string read_all(int fd, std::size_t expected, const std::string& display_path) {
     std::string content;
@@ -51,7 +53,7 @@ void check_regular(const struct stat& info, const std::string& display_path) {
     if (!S_ISREG(info.st_mode)) {
         throw Error(ExitCode::failure, "not a regular file", display_path);
     }
-    if (info.st_size > max_file_size) {
+    if (larger_than(info, max_file_size)) {
         throw Error(ExitCode::failure, "file is larger than 1 GiB", display_path);
     }
 }

@@ -5,6 +5,7 @@
 #include "core/import_source.hpp"
 
 #include "core/error.hpp"
+#include "core/file_size.hpp"
 #include "core/source_file.hpp"
 #include "core/unique_fd.hpp"
 
@@ -30,7 +31,7 @@ Secret read_import_source(const std::string& source) {
     }
     const int fd = from_stdin ? STDIN_FILENO : opened.get();
     Secret content;
-    if (S_ISREG(info.st_mode) && static_cast<std::size_t>(info.st_size) < max_source_size) {
+    if (S_ISREG(info.st_mode) && !larger_than(info, max_source_size - 1)) {
         content.reserve(static_cast<std::size_t>(info.st_size) + 1);  // growing by doubling would copy it
     }
     char buffer[65536];

@@ -38,7 +38,7 @@ void give_to_account(const std::string& path, const BrokerAccount& account);
 
 // Content problems for a broker of `broker`'s generation, then file problems (symlink, mode,
 // owner, readability by `account` when given). Throws Error only when the file cannot be read.
-[[nodiscard]] std::vector<Finding> lint_password_file(const std::string& path, BrokerVersion broker,
+[[nodiscard]] std::vector<Finding> lint_password_file(const std::string& path, const BrokerTarget& broker,
                                                       const std::optional<BrokerAccount>& account);
 
 }  // namespace mqpasswd

@@ -32,15 +32,19 @@ std::string octal_mode(mode_t mode) {
     return text;
 }
 
-std::optional<std::string> hash_problem(const HashInfo& info, BrokerVersion broker) {
+std::optional<std::string> hash_problem(const HashInfo& info, const BrokerTarget& broker) {
     switch (info.kind) {
     case HashKind::plain_text:
         return "is stored as plain text, which brokers built with TLS refuse (run 'mqpasswd upgrade')";
     case HashKind::unknown:
         return "has a hash format no Mosquitto broker reads";
     case HashKind::argon2id:
-        if (broker == BrokerVersion::v2_0) {
+        if (broker.version == BrokerVersion::v2_0) {
             return "has an argon2id hash, which a 2.0 broker cannot read";
+        }
+        if (broker.argon2 == Argon2Support::no) {
+            return "has an argon2id hash, which this 2.1 broker cannot read: it is built without libargon2 (as "
+                   "Debian's and the Docker image's are) and stops at this line";
         }
         break;
     case HashKind::sha512:
@@ -55,7 +59,12 @@ std::optional<std::string> hash_problem(const HashInfo& info, BrokerVersion brok
     return std::nullopt;
 }
 
-std::optional<std::string> hash_weakness(const HashInfo& info) {
+std::optional<std::string> hash_weakness(const HashInfo& info, const BrokerTarget& broker) {
+    if (info.kind == HashKind::argon2id && broker.argon2 == Argon2Support::unknown) {
+        return "has an argon2id hash, which a 2.1 broker built without libargon2 (Debian's, the Docker image's) "
+               "cannot read and stops at; nothing says whether the target broker has it (--broker-argon2 yes if it "
+               "does)";
+    }
     if (info.kind == HashKind::sha512) {
         return "uses $6$ (a single salted SHA-512): set the password again for PBKDF2";
     }
@@ -66,7 +75,7 @@ std::optional<std::string> hash_weakness(const HashInfo& info) {
     return std::nullopt;
 }
 
-void lint_content(const PwFile& file, BrokerVersion broker, std::vector<Finding>& findings) {
+void lint_content(const PwFile& file, const BrokerTarget& broker, std::vector<Finding>& findings) {
     for (const auto& line : file.lines()) {
         if (line.kind == LineKind::malformed) {
             findings.push_back({Severity::error, line.source_line, line_problem(line)});
@@ -79,7 +88,7 @@ void lint_content(const PwFile& file, BrokerVersion broker, std::vector<Finding>
         const HashInfo info = inspect_hash(line.hash);
         if (const auto problem = hash_problem(info, broker)) {
             findings.push_back({Severity::error, line.source_line, who + *problem});
-        } else if (const auto weakness = hash_weakness(info)) {
+        } else if (const auto weakness = hash_weakness(info, broker)) {
             findings.push_back({Severity::warning, line.source_line, who + *weakness});
         }
         if (const auto problem = username_problem(line.username)) {
@@ -211,13 +220,13 @@ std::optional<BrokerAccount> broker_account(const std::string& user) {
     return account;
 }
 
-std::vector<Finding> lint_password_file(const std::string& path, BrokerVersion broker,
+std::vector<Finding> lint_password_file(const std::string& path, const BrokerTarget& broker,
                                         const std::optional<BrokerAccount>& account) {
     std::vector<Finding> findings;
     struct stat info {};
     if (::lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
         // 2.1 opens it O_NOFOLLOW and fails; 2.0 follows it. mqpasswd never reads through it.
-        if (broker == BrokerVersion::v2_1) {
+        if (broker.version == BrokerVersion::v2_1) {
             findings.push_back({Severity::error, 0, "is a symbolic link, which a 2.1 broker refuses to open"});
         } else {
             findings.push_back({Severity::warning, 0,

@@ -32,8 +32,14 @@ TEST_CASE("versions map to profiles", "[broker_version]") {
 }
 
 TEST_CASE("explicit profiles need no broker, bad names are usage errors", "[broker_version]") {
-    CHECK(resolve_profile("2.0").version == BrokerVersion::v2_0);
-    CHECK(resolve_profile("2.1").version == BrokerVersion::v2_1);
+    CHECK(resolve_profile("2.0").target.version == BrokerVersion::v2_0);
+    CHECK(resolve_profile("2.1").target == BrokerTarget{BrokerVersion::v2_1, Argon2Support::unknown});
+    CHECK(resolve_profile("2.1", "yes").target == BrokerTarget{BrokerVersion::v2_1, Argon2Support::yes});
+    CHECK(resolve_profile("2.1", "no").target == BrokerTarget{BrokerVersion::v2_1, Argon2Support::no});
+    CHECK(resolve_profile("2.0", "no").target == broker_2_0);
+    CHECK(resolve_profile("2.1", "yes").reason == "--broker-version 2.1, --broker-argon2 yes");
+    CHECK_THROWS_AS(resolve_profile("2.0", "yes"), Error);
+    CHECK_THROWS_AS(resolve_profile("2.1", "maybe"), Error);
     try {
         (void)resolve_profile("2.2");
         FAIL("expected an error");
@@ -51,7 +57,7 @@ TEST_CASE("auto asks the installed broker, and falls back to 2.0 without one", "
     ::setenv("MQPASSWD_MOSQUITTO", "/nonexistent/mosquitto", 1);
     const ResolvedProfile fallback = resolve_profile("auto");
     ::unsetenv("MQPASSWD_MOSQUITTO");
-    CHECK(fallback.version == BrokerVersion::v2_0);
+    CHECK(fallback.target.version == BrokerVersion::v2_0);
     CHECK(fallback.reason == "no mosquitto found; writing what every 2.x broker reads");
 }
 

@@ -80,6 +80,13 @@ TEST_CASE("a configuration over 16 MiB is refused before it is read", "[mosquitt
               ": the configuration passes 16 MiB with this include_dir file; refusing to read it");
 }
 
+TEST_CASE("a configuration over 4 GiB is refused by its size, which no 32-bit size wraps", "[mosquitto_conf]") {
+    const test::TempDir dir;
+    test::write_file(dir.file("wrapping.conf"), "");
+    std::filesystem::resize_file(dir.file("wrapping.conf"), (std::uintmax_t{1} << 32) + 10);  // 10 as a uint32
+    CHECK(refusal(dir.file("wrapping.conf")) == dir.file("wrapping.conf") + ": file is larger than 1 GiB");
+}
+
 TEST_CASE("a line over 64 KiB is refused with its file and line", "[mosquitto_conf]") {
     const test::TempDir dir;
     test::write_file(dir.file("ok.conf"), "user a\n# " + std::string(max_conf_line_length - 2, 'x') + "\n");

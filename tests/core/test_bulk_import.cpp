@@ -1,6 +1,7 @@
 #include "core/bulk_import.hpp"
 #include "core/error.hpp"
 #include "core/secret.hpp"
+#include "support/broker_targets.hpp"
 #include "support/catch.hpp"
 
 using namespace mqpasswd;
@@ -24,7 +25,7 @@ HashSpec fast() {
 
 EditReport import(PwFile& file, const std::vector<ImportRecord>& records, bool prune = false, unsigned jobs = 2) {
     const std::vector<HashSpec> specs(records.size(), fast());
-    return import_users(file, records, specs, BrokerVersion::v2_0, {prune, jobs, {}, {}});
+    return import_users(file, records, specs, test::v2_0, {prune, jobs, {}, {}});
 }
 
 std::vector<Action> actions(const EditReport& report) {
@@ -97,7 +98,7 @@ TEST_CASE("prune keeps the users that skipped records name", "[bulk_import]") {
     PwFile file = PwFile::parse("a:x\nb:y\nc:z\n");
     const auto records = records_of({{"a", "x"}});
     const std::vector<HashSpec> specs(records.size(), fast());
-    const auto report = import_users(file, records, specs, BrokerVersion::v2_0, {true, 1, {}, {"b"}});
+    const auto report = import_users(file, records, specs, test::v2_0, {true, 1, {}, {"b"}});
     REQUIRE(report.changes.size() == 2);
     CHECK(report.changes[1].user == "c");
     CHECK(report.changes[1].action == Action::removed);

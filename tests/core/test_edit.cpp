@@ -1,6 +1,7 @@
 #include "core/edit.hpp"
 #include "core/error.hpp"
 #include "core/secret.hpp"
+#include "support/broker_targets.hpp"
 #include "support/catch.hpp"
 
 using namespace mqpasswd;
@@ -15,7 +16,7 @@ HashSpec fast_spec(std::uint32_t iterations = 1000, std::size_t salt = 12) {
 }
 
 Action set_action(PwFile& file, const std::string& user, const std::string& password, const HashSpec& spec,
-                  BrokerVersion broker = BrokerVersion::v2_0) {
+                  const BrokerTarget& broker = test::v2_0) {
     const EditReport report = set_user(file, user, Secret::copy_of(password), spec, broker);
     REQUIRE(report.changes.size() == 1);
     return report.changes[0].action;
@@ -41,8 +42,8 @@ TEST_CASE("set rehashes a matching but weaker or unreadable hash", "[edit]") {
     // A stronger existing hash is kept.
     CHECK(set_action(file, "alice", "pw", fast_spec(500)) == Action::unchanged);
     // A 64-byte salt written for 2.1 is unreadable by a 2.0 broker: rehash for a 2.0 target.
-    CHECK(set_action(file, "bob", "pw", fast_spec(1000, 64), BrokerVersion::v2_1) == Action::added);
-    CHECK(set_action(file, "bob", "pw", fast_spec(1000, 12), BrokerVersion::v2_0) == Action::rehashed);
+    CHECK(set_action(file, "bob", "pw", fast_spec(1000, 64), test::v2_1) == Action::added);
+    CHECK(set_action(file, "bob", "pw", fast_spec(1000, 12), test::v2_0) == Action::rehashed);
     CHECK(inspect_hash(file.lines()[1].hash).salt_length == 12);
     HashSpec sha = fast_spec();
     sha.algorithm = Algorithm::sha512;

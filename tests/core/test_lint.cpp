@@ -1,4 +1,5 @@
 #include "core/lint.hpp"
+#include "support/broker_targets.hpp"
 #include "support/catch.hpp"
 #include "support/temp_dir.hpp"
 
@@ -22,8 +23,7 @@ std::vector<std::string> messages(const std::vector<Finding>& findings) {
     return result;
 }
 
-std::vector<std::string> lint(const std::string& content, BrokerVersion broker = BrokerVersion::v2_0,
-                              mode_t mode = 0600) {
+std::vector<std::string> lint(const std::string& content, const BrokerTarget& broker = test::v2_0, mode_t mode = 0600) {
     const test::TempDir dir;
     test::write_file(dir.file("pw"), content);
     ::chmod(dir.file("pw").c_str(), mode);
@@ -52,23 +52,38 @@ TEST_CASE("each content problem is found at its line", "[lint]") {
           "E7 duplicate user 'a' (first at line 1) (a 2.1 broker refuses the whole file, and stops on reload)");
 }
 
+TEST_CASE("an argon2id line is an error for a broker without libargon2, a warning when unknown", "[lint]") {
+    const std::string raw64 = std::string(86, 'A');  // 64 bytes, unpadded as argon2 encodes
+    const std::string line = "u:$argon2id$v=19$m=47104,t=1,p=1$" + raw64 + "$" + raw64 + "\n";
+    CHECK(lint(line, test::v2_1).empty());
+    const auto without = lint(line, test::v2_1_no_argon2);
+    REQUIRE(without.size() == 1);
+    CHECK(without[0] == "E1 user 'u' has an argon2id hash, which this 2.1 broker cannot read: it is built without "
+                        "libargon2 (as Debian's and the Docker image's are) and stops at this line");
+    const auto unknown = lint(line, test::v2_1_unknown_argon2);
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0].starts_with("W1 user 'u' has an argon2id hash, which a 2.1 broker built without libargon2"));
+    CHECK(lint(line, test::v2_0) == std::vector<std::string>{"E1 user 'u' has an argon2id hash, which a 2.0 broker "
+                                                             "cannot read"});
+}
+
 TEST_CASE("what a 2.1 broker reads is clean for 2.1", "[lint]") {
     const std::string line = "e:$7$1000$" + salt64 + "$" + std::string(86, 'A') + "==\n";
-    CHECK(lint(line, BrokerVersion::v2_1).empty());
-    CHECK(lint(line, BrokerVersion::v2_0).size() == 1);
+    CHECK(lint(line, test::v2_1).empty());
+    CHECK(lint(line, test::v2_0).size() == 1);
 }
 
 TEST_CASE("permissions for others and symlinks", "[lint]") {
-    const auto open = lint("alice:" + good + "\n", BrokerVersion::v2_0, 0644);
+    const auto open = lint("alice:" + good + "\n", test::v2_0, 0644);
     REQUIRE(open.size() == 1);
     CHECK(open[0].rfind("W0 mode 0644 gives others access", 0) == 0);
     const test::TempDir dir;
     test::write_file(dir.file("real"), "alice:" + good + "\n");
     REQUIRE(::symlink(dir.file("real").c_str(), dir.file("link").c_str()) == 0);
-    CHECK(messages(lint_password_file(dir.file("link"), BrokerVersion::v2_1, std::nullopt)) ==
+    CHECK(messages(lint_password_file(dir.file("link"), test::v2_1, std::nullopt)) ==
           std::vector<std::string>{"E0 is a symbolic link, which a 2.1 broker refuses to open"});
     // A 2.0 broker follows it: a warning (mqpasswd still reads nothing through it), no error.
-    CHECK(messages(lint_password_file(dir.file("link"), BrokerVersion::v2_0, std::nullopt)) ==
+    CHECK(messages(lint_password_file(dir.file("link"), test::v2_0, std::nullopt)) ==
           std::vector<std::string>{"W0 is a symbolic link: a 2.0 broker follows it, a 2.1 broker refuses it; its "
                                    "target was not checked (name the target)"});
 }
@@ -79,16 +94,16 @@ TEST_CASE("the broker's account must be able to read the file", "[lint]") {
     ::chmod(dir.file("pw").c_str(), 0600);
     ::chmod(dir.path().c_str(), 0755);
     BrokerAccount stranger{"stranger", ::geteuid() + 4242, ::getegid() + 4242, {}};
-    const auto found = messages(lint_password_file(dir.file("pw"), BrokerVersion::v2_0, stranger));
+    const auto found = messages(lint_password_file(dir.file("pw"), test::v2_0, stranger));
     REQUIRE(found.size() == 3);
     CHECK(found[0].rfind("E0 the broker's user stranger cannot read it: chown stranger", 0) == 0);
     CHECK(found[1].rfind("W0 is not owned by the broker's user stranger", 0) == 0);
     CHECK(found[2].rfind("W0 its group is not the broker's group", 0) == 0);
     BrokerAccount owner{"owner", ::geteuid(), ::getegid(), {}};
-    CHECK(lint_password_file(dir.file("pw"), BrokerVersion::v2_0, owner).empty());
+    CHECK(lint_password_file(dir.file("pw"), test::v2_0, owner).empty());
     BrokerAccount group_member{"member", ::geteuid() + 4242, ::getegid() + 4242, {::getegid()}};
     ::chmod(dir.file("pw").c_str(), 0640);
-    CHECK(messages(lint_password_file(dir.file("pw"), BrokerVersion::v2_0, group_member)).size() == 2);  // readable
+    CHECK(messages(lint_password_file(dir.file("pw"), test::v2_0, group_member)).size() == 2);  // readable
 }
 
 // A broker's user that reads the file only through the bits for others (root:root 0644) is
@@ -101,12 +116,12 @@ TEST_CASE("the advice for others' access never locks the broker's user out", "[l
     ::chmod(dir.path().c_str(), 0755);
     const BrokerAccount stranger{"stranger", ::geteuid() + 4242, ::getegid() + 4242, {}};
     REQUIRE(::getgrgid(stranger.gid) == nullptr);  // so the advice names no group
-    const auto found = messages(lint_password_file(path, BrokerVersion::v2_0, stranger));
+    const auto found = messages(lint_password_file(path, test::v2_0, stranger));
     REQUIRE(found.size() == 3);
     CHECK(found[0] == "W0 mode 0644 gives others access (brokers warn, future versions refuse): chown stranger " +
                           path + " && chmod 0600 " + path);
     const BrokerAccount owner{"owner", ::geteuid(), ::getegid(), {}};
-    CHECK(messages(lint_password_file(path, BrokerVersion::v2_0, owner)) ==
+    CHECK(messages(lint_password_file(path, test::v2_0, owner)) ==
           std::vector<std::string>{"W0 mode 0644 gives others access (brokers warn, future versions refuse): "
                                    "chmod o-rwx " +
                                    path});

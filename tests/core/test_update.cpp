@@ -3,6 +3,7 @@
 #include "core/file_snapshot.hpp"
 #include "core/secret.hpp"
 #include "core/update.hpp"
+#include "support/broker_targets.hpp"
 #include "support/catch.hpp"
 #include "support/errors.hpp"
 #include "support/temp_dir.hpp"
@@ -20,7 +21,7 @@ namespace {
 
 Edit add(const std::string& user, const std::string& password = "pw") {
     return [user, password](PwFile& file) {
-        return set_user(file, user, Secret::copy_of(password), HashSpec{}, BrokerVersion::v2_0);
+        return set_user(file, user, Secret::copy_of(password), HashSpec{}, test::v2_0);
     };
 }
 

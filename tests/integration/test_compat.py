@@ -362,7 +362,8 @@ def the_2_1_profile_writes_what_2_1_2_writes():
     result = run(["compat", "-c", "-b", "-", "alice", "secret"], env={"MQPASSWD_BROKER_VERSION": "2.1"})
     salt = result.out.split("$")[3]
     check_equal((result.code, result.out.split("$")[2], len(salt)), (0, "1000", 88), "$7$, 1000, 64-byte salt")
-    argon = run(["compat", "-H", "argon2id", "-c", "-b", "-", "u", "p"], env={"MQPASSWD_BROKER_VERSION": "2.1"})
+    argon = run(["compat", "-H", "argon2id", "-c", "-b", "-", "u", "p"],
+                env={"MQPASSWD_BROKER_VERSION": "2.1", "MQPASSWD_BROKER_ARGON2": "yes"})
     check(argon.out.startswith("u:$argon2id$v=19$m=47104,t=1,p=1$"), argon.out)
     refused = run(["compat", "-H", "argon2id", "-c", "-b", "-", "u", "p"], env={"MQPASSWD_BROKER_VERSION": "2.0"})
     check_equal((refused.code, refused.err), (1, "Error: Unknown hash type 'argon2id'\n"), "argon2id for 2.0")
