@@ -15,6 +15,11 @@ descriptor, an environment variable or a file, imports users in bulk, prints
 JSON for provisioning, can point mosquitto.conf at the file and reload the
 broker, and accepts mosquitto_passwd's command line as `mqpasswd compat`.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)   # mqpasswd_VERSION-RELEASE_ARCH.deb
+# The Architecture of the binary, not of the machine that built it: a cross toolchain file
+# (cmake/toolchains) names it; a native build leaves it to dpkg --print-architecture.
+if(MQPASSWD_DEB_ARCHITECTURE)
+    set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${MQPASSWD_DEB_ARCHITECTURE})
+endif()
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

@@ -35,9 +35,10 @@ public:
         if (offset > bytes_.size() || bytes_.size() - offset < size) {
             return std::nullopt;
         }
+        const auto at = static_cast<std::size_t>(offset);  // inside the image: it fits
         std::uint64_t value = 0;
         for (std::size_t i = 0; i < size; ++i) {
-            const std::uint8_t byte = bytes_[offset + (big_endian_ ? i : size - 1 - i)];
+            const std::uint8_t byte = bytes_[at + (big_endian_ ? i : size - 1 - i)];
             value = (value << 8U) | byte;
         }
         return value;
@@ -53,8 +54,8 @@ public:
         if (start > bytes_.size() || length > bytes_.size() - start || offset >= length) {
             return std::nullopt;
         }
-        const auto* begin = bytes_.data() + start + offset;
-        const auto* end = bytes_.data() + start + length;
+        const auto* begin = bytes_.data() + static_cast<std::size_t>(start + offset);  // inside: it fits
+        const auto* end = bytes_.data() + static_cast<std::size_t>(start + length);
         const auto* nul = begin;
         while (nul != end && *nul != 0) {
             ++nul;

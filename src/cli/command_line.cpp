@@ -387,23 +387,6 @@ void check_command_word(std::vector<std::string>& args) {
     throw Error(ExitCode::usage, message + "; the commands are " + commands_list() + " (mqpasswd --help)");
 }
 
-// One row of `--help`'s option table, laid out as CLI11 lays out its own (HelpFormatter).
-std::string help_row(const CLI::Option& option) {
-    std::string name;
-    for (const auto& short_name : option.get_snames()) {
-        name += "-" + short_name + ",";
-    }
-    for (const auto& long_name : option.get_lnames()) {
-        name += "--" + long_name + ",";
-    }
-    name.pop_back();
-    if (!option.get_option_text().empty()) {
-        name += " " + option.get_option_text();
-    }
-    name.resize(std::max<std::size_t>(name.size() + 1, 28), ' ');
-    return "  " + name + option.get_description() + "\n";
-}
-
 // Commands are listed as "Commands"; the footers say what no option list shows: where global options
 // go, how to get more, exit codes. Each command's footer lists the global options that apply to it.
 void describe_for_help(CLI::App& app, const std::vector<std::pair<CLI::App*, Command>>& commands,
@@ -425,7 +408,7 @@ void describe_for_help(CLI::App& app, const std::vector<std::pair<CLI::App*, Com
         std::string footer = "Global options (before or after the command):\n";
         for (const auto& global : globals) {
             if (std::find(global.commands.begin(), global.commands.end(), kind) != global.commands.end()) {
-                footer += help_row(*global.option);
+                footer += option_row(*global.option);
             }
         }
         footer.pop_back();  // CLI11 ends the help with its own newline
@@ -433,33 +416,37 @@ void describe_for_help(CLI::App& app, const std::vector<std::pair<CLI::App*, Com
     }
 }
 
-}  // namespace
+// The whole command line as CLI11 objects, bound to `options` and to the values parsing gathers
+// before they are checked: one definition for parsing and for command_shapes().
+struct Definition {
+    explicit Definition(Options& bound) : options(bound) {}
+    Definition(const Definition&) = delete;
+    Definition& operator=(const Definition&) = delete;
+    ~Definition() { wipe(password); }  // CLI11 hands the -b password over as a std::string
 
-ParsedCommandLine parse_command_line(std::vector<std::string> args) {
-    ParsedCommandLine parsed;
-    Options& options = parsed.options;
+    Options& options;
     PasswordFlags flags;
     std::string user;
     std::string password;
-    const WipeOnExit wipe_password(password);  // CLI11 hands the -b password over as a std::string
     std::vector<CLI::Option*> password_options;
-    check_command_word(args);
-    std::vector<std::string> typed = args;  // in order, for refuse_misread_values; may hold a -b password
-    struct WipeAll {
-        std::vector<std::string>& strings;
-        ~WipeAll() {
-            for (auto& text : strings) {
-                wipe(text);
-            }
-        }
-    } const wipe_typed{typed};
-
     CLI::App app{"Manage Mosquitto password files, safely.", "mqpasswd"};
+    std::vector<GlobalOption> globals;
+    std::vector<std::pair<CLI::App*, Command>> commands;
+};
+
+void define(Definition& definition) {
+    Options& options = definition.options;
+    PasswordFlags& flags = definition.flags;
+    std::string& user = definition.user;
+    std::string& password = definition.password;
+    std::vector<CLI::Option*>& password_options = definition.password_options;
+    CLI::App& app = definition.app;
     app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
     app.require_subcommand(1);
     app.set_version_flag("--version", std::function<std::string()>(version_text),
                          "Print the version and the OpenSSL and libargon2 built with");
-    const std::vector<GlobalOption> globals = add_global_options(app, options);
+    definition.globals = add_global_options(app, options);
+    const std::vector<GlobalOption>& globals = definition.globals;
 
     CLI::App* set = app.add_subcommand("set", "Add a user or change a user's password")->alias("add");
     CLI::App* remove = app.add_subcommand("delete", "Remove users");
@@ -517,11 +504,36 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
                          "The configuration for --reload (default /etc/mosquitto/mosquitto.conf)")
             ->option_text("CONF");
     }
-    const std::vector<std::pair<CLI::App*, Command>> commands = {
-        {set, Command::set},     {remove, Command::remove},        {verify, Command::verify},
-        {list, Command::list},   {upgrade, Command::upgrade},      {import, Command::import},
-        {check, Command::check}, {reload, Command::broker_reload}, {enable, Command::broker_enable}};
-    describe_for_help(app, commands, globals);
+    definition.commands = {{set, Command::set},     {remove, Command::remove},        {verify, Command::verify},
+                           {list, Command::list},   {upgrade, Command::upgrade},      {import, Command::import},
+                           {check, Command::check}, {reload, Command::broker_reload}, {enable, Command::broker_enable}};
+    describe_for_help(app, definition.commands, globals);
+}
+
+}  // namespace
+
+ParsedCommandLine parse_command_line(std::vector<std::string> args) {
+    ParsedCommandLine parsed;
+    Options& options = parsed.options;
+    check_command_word(args);
+    std::vector<std::string> typed = args;  // in order, for refuse_misread_values; may hold a -b password
+    struct WipeAll {
+        std::vector<std::string>& strings;
+        ~WipeAll() {
+            for (auto& text : strings) {
+                wipe(text);
+            }
+        }
+    } const wipe_typed{typed};
+    Definition definition(options);
+    define(definition);
+    CLI::App& app = definition.app;
+    const auto& commands = definition.commands;
+    const auto& globals = definition.globals;
+    const PasswordFlags& flags = definition.flags;
+    const std::string& user = definition.user;
+    std::string& password = definition.password;
+    const std::vector<CLI::Option*>& password_options = definition.password_options;
     refuse_options_misused(typed, app);
 
     std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
@@ -553,6 +565,60 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     options.password_argument = password;
     check_values(options);
     return parsed;
+}
+
+std::vector<CommandShape> command_shapes() {
+    Options options;
+    Definition definition(options);
+    define(definition);
+    const auto names_of_option = [](const CLI::Option& option, std::vector<std::string>& names) {
+        for (const auto& name : option.get_snames()) {
+            names.push_back("-" + name);
+        }
+        for (const auto& name : option.get_lnames()) {
+            names.push_back("--" + name);
+        }
+    };
+    const auto names_of = [&](const CLI::App& app, std::vector<std::string>& names) {
+        for (const CLI::Option* option : app.get_options()) {
+            if (option->nonpositional()) {
+                names_of_option(*option, names);
+            }
+        }
+    };
+    std::vector<CommandShape> shapes(1);
+    names_of(definition.app, shapes.front().options);
+    std::vector<std::pair<const CLI::App*, std::string>> pending;
+    for (const CLI::App* command : definition.app.get_subcommands({})) {
+        pending.emplace_back(command, command->get_name());
+    }
+    while (!pending.empty()) {
+        const auto [app, path] = pending.front();
+        pending.erase(pending.begin());
+        CommandShape shape;
+        shape.path = path;
+        shape.aliases = app->get_aliases();
+        names_of(*app, shape.options);
+        for (const auto& [command, kind] : definition.commands) {
+            if (command != app) {
+                continue;
+            }
+            for (const auto& global : definition.globals) {
+                if (std::find(global.commands.begin(), global.commands.end(), kind) != global.commands.end()) {
+                    names_of_option(*global.option, shape.options);
+                }
+            }
+        }
+        for (const CLI::App* nested : app->get_subcommands({})) {
+            shape.subcommands.push_back(nested->get_name());
+            pending.emplace_back(nested, path + " " + nested->get_name());
+        }
+        shapes.push_back(std::move(shape));
+    }
+    for (const CLI::App* command : definition.app.get_subcommands({})) {
+        shapes.front().subcommands.push_back(command->get_name());
+    }
+    return shapes;
 }
 
 }  // namespace mqpasswd::cli

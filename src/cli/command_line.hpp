@@ -17,4 +17,15 @@ struct ParsedCommandLine {
 // `args` excludes the program name. Throws Error(usage) with CLI11's or our own message.
 [[nodiscard]] ParsedCommandLine parse_command_line(std::vector<std::string> args);
 
+// The command line's shape, read from the parser's own definition (not from --help, whose layout
+// each CLI11 release changes): for the docs and completion tests, through tests/support/cli_shape.
+struct CommandShape {
+    std::string path;                      // "" for the top level, "set", "broker reload"
+    std::vector<std::string> aliases;      // "add" for set
+    std::vector<std::string> subcommands;  // the commands under it, by name
+    std::vector<std::string> options;      // every option name it takes: its own, the global ones
+                                           // that apply to it (all of them at the top level)
+};
+[[nodiscard]] std::vector<CommandShape> command_shapes();
+
 }  // namespace mqpasswd::cli

@@ -1,39 +1,92 @@
 #include "cli/help_format.hpp"
 
+#include <algorithm>
+
 namespace mqpasswd::cli {
+namespace {
 
-HelpFormatter::HelpFormatter() {
-    column_width(30);
-    label("SUBCOMMAND", "COMMAND");
-    label("Positionals", "Arguments");
+constexpr std::size_t name_column = 28;  // after the two-space indent: descriptions start at 30
+
+std::string row(std::string name, const std::string& description) {
+    name.resize(std::max(name.size() + 1, name_column), ' ');
+    return "  " + name + description + "\n";
 }
 
-std::string HelpFormatter::make_option_name(const CLI::Option* option, bool is_positional) const {
-    std::string name = CLI::Formatter::make_option_name(option, is_positional);
-    // A flag's default value, `{20}` in `--generate{20}`: not something to type.
-    while (true) {
-        const auto open = name.find('{');
-        const auto close = name.find('}', open);
-        if (open == std::string::npos || close == std::string::npos) {
-            return name;
+// What the user types for an option: its names, then its value.
+std::string typed_name(const CLI::Option& option) {
+    if (option.get_positional()) {
+        return option.get_name() + (option.get_items_expected_max() > 1 ? " ..." : "");
+    }
+    std::string name;
+    for (const auto& short_name : option.get_snames()) {
+        name += "-" + short_name + ",";
+    }
+    for (const auto& long_name : option.get_lnames()) {
+        name += "--" + long_name + ",";
+    }
+    name.pop_back();
+    const std::string& text = option.get_option_text();
+    if (text.starts_with("[=")) {
+        name += text;  // `--generate[=LEN]`: the value is glued to the name
+    } else if (!text.empty()) {
+        name += " " + text;
+    }
+    if (option.get_required()) {
+        name += " (required)";
+    }
+    return name;
+}
+
+}  // namespace
+
+std::string option_row(const CLI::Option& option) {
+    return row(typed_name(option), option.get_description());
+}
+
+std::string HelpFormatter::make_help(const CLI::App* app, std::string name, CLI::AppFormatMode /*mode*/) const {
+    const auto positionals = app->get_options([](const CLI::Option* option) { return option->get_positional(); });
+    const auto named = app->get_options([](const CLI::Option* option) { return option->nonpositional(); });
+    const auto commands = app->get_subcommands([](const CLI::App* command) { return !command->get_group().empty(); });
+
+    std::string text = app->get_description() + "\nUsage: " + name;
+    if (!named.empty()) {
+        text += " [OPTIONS]";
+    }
+    for (const CLI::Option* positional : positionals) {
+        const std::string shown = positional->get_name() + (positional->get_items_expected_max() > 1 ? "..." : "");
+        text += " " + (positional->get_required() ? shown : "[" + shown + "]");
+    }
+    if (!commands.empty()) {
+        text += " COMMAND";
+    }
+    text += "\n";
+    if (!positionals.empty()) {
+        text += "\nArguments:\n";
+        for (const CLI::Option* positional : positionals) {
+            text += option_row(*positional);
         }
-        name.erase(open, close - open + 1);
     }
-}
-
-std::string HelpFormatter::make_option_opts(const CLI::Option* option) const {
-    const std::string& text = option->get_option_text();
-    if (text.rfind("[=", 0) == 0) {
-        return text;  // `--reload[=CONF]`: the value is glued to the name
+    if (!named.empty()) {
+        text += "\nOptions:\n";
+        for (const CLI::Option* option : named) {
+            text += option_row(*option);
+        }
     }
-    std::string opts = text.empty() ? std::string{} : " " + text;
-    if (option->get_positional() && option->get_items_expected_max() > 1) {
-        opts += " ...";
+    if (!commands.empty()) {
+        text += "\nCommands:\n";
+        for (const CLI::App* command : commands) {
+            std::string names = command->get_name();
+            for (const auto& alias : command->get_aliases()) {
+                names += ", " + alias;
+            }
+            text += row(names, command->get_description());
+        }
     }
-    if (option->nonpositional() && option->get_required()) {
-        opts += " (required)";
+    text += "\n";
+    if (const std::string footer = app->get_footer(); !footer.empty()) {
+        text += footer + "\n";
     }
-    return opts;
+    return text;
 }
 
 }  // namespace mqpasswd::cli

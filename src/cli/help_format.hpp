@@ -1,4 +1,6 @@
-// How `--help` looks: the names a user types, never CLI11's internal spellings.
+// How `--help` looks: the names a user types, never CLI11's internal spellings, and one layout
+// whatever CLI11 release it is built with (2.6 changed its own: upper-case headings, split name
+// columns, wrapped descriptions), so the help, the docs that quote it and the tests agree.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -7,14 +9,15 @@
 
 namespace mqpasswd::cli {
 
-// CLI11 shows a flag with an optional value as `--generate{20}` and a value's type as TEXT or INT.
-// This formatter shows `--generate[=LEN]` (the option text of such a flag) and leaves out the
-// types, so every option reads as it is typed: `--password-fd N`, `--hash NAME`.
+// One row of an option table: "  --hash NAME" padded to 30 columns, then the description. A
+// flag's value shows as typed (`--generate[=LEN]`), types never (TEXT, INT).
+[[nodiscard]] std::string option_row(const CLI::Option& option);
+
+// The whole help of a command: description, `Usage: mqpasswd set [OPTIONS] PWFILE USER
+// [PASSWORD]`, Arguments, Options, Commands, then the footer, laid out here.
 class HelpFormatter : public CLI::Formatter {
 public:
-    HelpFormatter();
-    std::string make_option_name(const CLI::Option* option, bool is_positional) const override;
-    std::string make_option_opts(const CLI::Option* option) const override;
+    std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override;
 };
 
 }  // namespace mqpasswd::cli

@@ -24,7 +24,7 @@ UniqueFd open_existing(const std::string& path) {
 // 4 bytes a name: a million names then collide in about a hundred pairs, which the second pass
 // tells apart by the names themselves.
 std::uint32_t fingerprint(std::string_view name) {
-    const std::size_t hash = std::hash<std::string_view>{}(name);
+    const std::uint64_t hash = std::hash<std::string_view>{}(name);  // size_t is 32 bits on armhf
     return static_cast<std::uint32_t>(hash ^ (hash >> 32));
 }
 

@@ -24,6 +24,21 @@ SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__
 _cases = []
 
 
+def installed_broker_version():
+    """The version of the mosquitto installed here, as `mosquitto -h` says (mqpasswd's own source
+    for --broker-version auto): (2, 0, 11) on Debian 12, (2, 0, 21) on 13, (2, 1, 2) on sid."""
+    completed = subprocess.run(["mosquitto", "-h"], capture_output=True, text=True, timeout=30)
+    found = re.search(r"mosquitto version (\d+)\.(\d+)\.(\d+)", completed.stdout)
+    if found is None:
+        raise AssertionError(f"no mosquitto version in `mosquitto -h`: {completed.stdout!r}")
+    return tuple(int(part) for part in found.groups())
+
+
+INSTALLED_2_1 = installed_broker_version() >= (2, 1, 0)
+# The salt mqpasswd writes for the installed broker (--broker-version auto): 12 bytes for 2.0.
+AUTO_SALT = 64 if INSTALLED_2_1 else 12
+
+
 def case(function):
     _cases.append(function)
     return function

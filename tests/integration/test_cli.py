@@ -10,7 +10,7 @@ import shutil
 import stat
 import subprocess
 
-from harness import MQPASSWD, TempDir, case, check, check_equal, check_error, run, run_cases
+from harness import AUTO_SALT, MQPASSWD, TempDir, case, check, check_equal, check_error, run, run_cases
 
 SECRET_MARK = "Sup3r-s3cret-value"  # every password below contains it; no output may
 
@@ -34,14 +34,14 @@ def set_verify_delete_and_their_exit_codes():
         pwfile = new_file(directory)
         result = run(["set", pwfile, "bob", "--stdin"], stdin=SECRET_MARK + "\n")
         check_equal(result.code, 0)
-        check(result.out.startswith(f"{pwfile}: bob added (sha512-pbkdf2, 1000 iterations, 12-byte salt; for "),
+        check(result.out.startswith(f"{pwfile}: bob added (sha512-pbkdf2, 1000 iterations, {AUTO_SALT}-byte salt; for "),
               result.out)
         check_no_secret(result)
         check_equal(run(["verify", pwfile, "bob", "--stdin"], stdin=SECRET_MARK + "\n").code, 0, "match")
         result = run(["verify", pwfile, "bob", "--stdin"], stdin="wrong\n")
         check_equal(result.code, 3, "mismatch")
         check_equal(result.out, f"{pwfile}: bob: password does not match (sha512-pbkdf2, 1000 iterations, "
-                                "12-byte salt)\n", "mismatch text")
+                                f"{AUTO_SALT}-byte salt)\n", "mismatch text")
         check_error(run(["verify", pwfile, "carol", "--stdin"], stdin="x\n"), 4, f"{pwfile}: no such user 'carol'")
         check_error(run(["delete", pwfile, "carol"]), 4, "no such user 'carol'")
         check_equal(run(["delete", pwfile, "carol", "--missing-ok", "-q"]).code, 0, "--missing-ok")

@@ -29,9 +29,22 @@ def os_release():
 
 
 RELEASE = os_release()
-# The libraries' package names on this release: Debian 13's 64-bit time_t transition renamed libssl3.
-LIBSSL = "libssl3" if int(RELEASE.get("VERSION_ID", "12")) <= 12 else "libssl3t64"
-LIBRARIES = ["libargon2-1", LIBSSL]
+# sid says only the codename of the next release (VERSION_CODENAME=forky, no VERSION_ID); its
+# archive suite is "unstable" and debootstrap knows it as sid.
+SUITE = RELEASE.get("VERSION_ID", "unstable")
+CODENAME = RELEASE["VERSION_CODENAME"] if "VERSION_ID" in RELEASE else "sid"
+
+
+def owning_package(library):
+    """The package that ships a shared library here: libssl3 on Debian 12, libssl3t64 since 13's
+    64-bit time_t transition (and on sid): asked of dpkg, not guessed from the release."""
+    found = subprocess.run(["dpkg-query", "--search", f"*/{library}"], capture_output=True, text=True)
+    names = {line.split(":")[0] for line in found.stdout.splitlines() if ": /" in line}
+    check_equal(len(names), 1, f"the package of {library}: {found.stdout!r}")
+    return names.pop()
+
+
+LIBRARIES = [owning_package("libargon2.so.1"), owning_package("libssl.so.3")]
 
 
 def command(args, **kwargs):
@@ -222,7 +235,7 @@ def apt_resolves_it_on_an_empty_system_from_this_releases_archive_alone():
     for name in dependencies():
         check(name in installs, f"{name} is not installed along with mqpasswd: {plan}")
     for name, origin in installs.items():
-        check(name == "mqpasswd" or re.search(rf"\bDebian(-Security)?:{RELEASE['VERSION_ID']}\b", origin),
+        check(name == "mqpasswd" or re.search(rf"\bDebian(-Security)?:{SUITE}\b", origin),
               f"{name} from {origin}")
 
 
@@ -231,9 +244,10 @@ def apt_installs_it_on_a_fresh_debian_and_fetches_its_dependencies():
     # libargon2-1. apt must resolve the package's Depends from the archive, and the binary must work there.
     check_equal(os.geteuid(), 0, "debootstrap and chroot need root (CI runs as root)")
     with TempDir() as fresh:
-        command(["debootstrap", "--variant=minbase", RELEASE["VERSION_CODENAME"], fresh.path, debian_mirror()])
+        command(["debootstrap", "--variant=minbase", CODENAME, fresh.path, debian_mirror()])
         for library in LIBRARIES:
-            check(not os.path.exists(fresh.file(f"var/lib/dpkg/info/{library}:amd64.list")),
+            arch = command(["dpkg", "--print-architecture"]).strip()
+            check(not os.path.exists(fresh.file(f"var/lib/dpkg/info/{library}:{arch}.list")),
                   f"{library} is already in the minimal system")
         command(["cp", package(), fresh.file("tmp/mqpasswd.deb")])
         installed = command(["chroot", fresh.path, "apt-get", "install", "-y", "-q", "/tmp/mqpasswd.deb"],
