@@ -16,12 +16,12 @@ struct ElfLinking {
 };
 
 // Parses an ELF image (32- or 64-bit, either byte order). Nothing when it is not one, or when an
-// offset, size or count in it points outside the image or past the limits kept here; never reads
-// outside `image`.
+// offset, size or count in it points outside the image or past the limits kept here (1024 names,
+// 64 KiB of them in all); never reads outside `image`, and its work is linear in the image's size.
 [[nodiscard]] std::optional<ElfLinking> parse_elf_linking(std::span<const std::uint8_t> image);
 
-// Reads the regular file at `path` (at most 64 MiB) and parses it. Nothing when it cannot be read
-// or parsed.
+// Parses the regular file at `path` in place (pread of each field, never the whole file). Nothing
+// when it cannot be read or parsed.
 [[nodiscard]] std::optional<ElfLinking> read_elf_linking(const std::string& path);
 
 }  // namespace mqpasswd

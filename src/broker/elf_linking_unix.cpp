@@ -2,9 +2,10 @@
 // its string table) to list DT_NEEDED. Every field read is bounds-checked against the image.
 #include "broker/elf_linking.hpp"
 
-#include "core/file_size.hpp"
 #include "core/unique_fd.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,10 +14,12 @@
 namespace mqpasswd {
 namespace {
 
-constexpr std::size_t max_image = 64U << 20U;
 constexpr std::uint64_t max_program_headers = 4096;
 constexpr std::uint64_t max_dynamic_entries = 65536;
 constexpr std::size_t max_needed = 1024;
+// The names' bytes in all: entries may share one string, so without this 1024 of them pointing at
+// a long one would copy a thousand times the file.
+constexpr std::size_t max_needed_bytes = 64U << 10U;
 
 constexpr std::uint32_t pt_load = 1;
 constexpr std::uint32_t pt_dynamic = 2;
@@ -25,21 +28,71 @@ constexpr std::uint64_t dt_needed = 1;
 constexpr std::uint64_t dt_strtab = 5;
 constexpr std::uint64_t dt_strsz = 10;
 
+// Where the bytes come from: the caller's span, or a file read with pread, a field at a time,
+// so that a program of any size costs a few hundred small reads and no more memory than its names.
+class ByteSource {
+public:
+    ByteSource() = default;
+    ByteSource(const ByteSource&) = delete;
+    ByteSource& operator=(const ByteSource&) = delete;
+    virtual ~ByteSource() = default;
+    [[nodiscard]] virtual std::uint64_t size() const = 0;
+    // Fills `out` from `offset`, which the caller has checked lies inside with all of `out`.
+    [[nodiscard]] virtual bool read(std::uint64_t offset, std::span<std::uint8_t> out) const = 0;
+};
+
+class SpanSource final : public ByteSource {
+public:
+    explicit SpanSource(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+    [[nodiscard]] std::uint64_t size() const override { return bytes_.size(); }
+    [[nodiscard]] bool read(std::uint64_t offset, std::span<std::uint8_t> out) const override {
+        std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(offset), out.size(), out.begin());
+        return true;
+    }
+
+private:
+    std::span<const std::uint8_t> bytes_;
+};
+
+class FileSource final : public ByteSource {
+public:
+    FileSource(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+    [[nodiscard]] std::uint64_t size() const override { return size_; }
+    [[nodiscard]] bool read(std::uint64_t offset, std::span<std::uint8_t> out) const override {
+        std::size_t have = 0;
+        while (have < out.size()) {
+            const ssize_t got = ::pread(fd_, out.data() + have, out.size() - have, static_cast<off_t>(offset + have));
+            if (got < 0 && errno == EINTR) {
+                continue;
+            }
+            if (got <= 0) {
+                return false;  // shorter than fstat said: changed under us
+            }
+            have += static_cast<std::size_t>(got);
+        }
+        return true;
+    }
+
+private:
+    int fd_;
+    std::uint64_t size_;
+};
+
 class Image {
 public:
-    Image(std::span<const std::uint8_t> bytes, bool wide, bool big_endian)
-        : bytes_(bytes), wide_(wide), big_endian_(big_endian) {}
+    Image(const ByteSource& source, bool wide, bool big_endian)
+        : source_(source), wide_(wide), big_endian_(big_endian) {}
 
-    // The unsigned integer of `size` bytes at `offset`; nothing when it is not all inside.
+    // The unsigned integer of `size` (at most 8) bytes at `offset`; nothing when it is not all inside.
     [[nodiscard]] std::optional<std::uint64_t> uint(std::uint64_t offset, std::size_t size) const {
-        if (offset > bytes_.size() || bytes_.size() - offset < size) {
+        std::array<std::uint8_t, 8> bytes{};
+        if (offset > source_.size() || source_.size() - offset < size ||
+            !source_.read(offset, std::span(bytes).first(size))) {
             return std::nullopt;
         }
-        const auto at = static_cast<std::size_t>(offset);  // inside the image: it fits
         std::uint64_t value = 0;
         for (std::size_t i = 0; i < size; ++i) {
-            const std::uint8_t byte = bytes_[at + (big_endian_ ? i : size - 1 - i)];
-            value = (value << 8U) | byte;
+            value = (value << 8U) | bytes[big_endian_ ? i : size - 1 - i];
         }
         return value;
     }
@@ -47,27 +100,35 @@ public:
     [[nodiscard]] std::optional<std::uint64_t> word(std::uint64_t offset) const { return uint(offset, word_size()); }
     [[nodiscard]] std::size_t word_size() const { return wide_ ? 8 : 4; }
     [[nodiscard]] bool wide() const { return wide_; }
-    [[nodiscard]] std::uint64_t size() const { return bytes_.size(); }
-    // The NUL-terminated string at `offset` within [start, start + length); nothing past it.
-    [[nodiscard]] std::optional<std::string> string_at(std::uint64_t start, std::uint64_t length,
-                                                       std::uint64_t offset) const {
-        if (start > bytes_.size() || length > bytes_.size() - start || offset >= length) {
+    [[nodiscard]] std::uint64_t size() const { return source_.size(); }
+    // The NUL-terminated string at `offset` within [start, start + length), of fewer than `limit`
+    // bytes; nothing when it runs past either (so no scan is longer than `limit`).
+    [[nodiscard]] std::optional<std::string> string_at(std::uint64_t start, std::uint64_t length, std::uint64_t offset,
+                                                       std::size_t limit) const {
+        if (start > source_.size() || length > source_.size() - start || offset >= length) {
             return std::nullopt;
         }
-        const auto* begin = bytes_.data() + static_cast<std::size_t>(start + offset);  // inside: it fits
-        const auto* end = bytes_.data() + static_cast<std::size_t>(start + length);
-        const auto* nul = begin;
-        while (nul != end && *nul != 0) {
-            ++nul;
+        const std::uint64_t room = std::min<std::uint64_t>(length - offset, limit);
+        std::string text;
+        std::array<std::uint8_t, 256> chunk{};
+        for (std::uint64_t at = 0; at < room;) {
+            const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), room - at));
+            if (!source_.read(start + offset + at, std::span(chunk).first(take))) {
+                return std::nullopt;
+            }
+            const auto used = std::span(chunk).first(take);
+            const auto nul = static_cast<std::size_t>(std::find(used.begin(), used.end(), 0) - used.begin());
+            text.append(reinterpret_cast<const char*>(used.data()), nul);
+            if (nul != take) {
+                return text;
+            }
+            at += take;
         }
-        if (nul == end) {
-            return std::nullopt;
-        }
-        return std::string(begin, nul);
+        return std::nullopt;
     }
 
 private:
-    std::span<const std::uint8_t> bytes_;
+    const ByteSource& source_;
     bool wide_;
     bool big_endian_;
 };
@@ -108,14 +169,13 @@ std::optional<std::uint64_t> file_offset(const std::vector<Segment>& loads, std:
     return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<ElfLinking> parse_elf_linking(std::span<const std::uint8_t> bytes) {
-    if (bytes.size() < 16 || bytes[0] != 0x7f || bytes[1] != 'E' || bytes[2] != 'L' || bytes[3] != 'F' ||
-        (bytes[4] != 1 && bytes[4] != 2) || (bytes[5] != 1 && bytes[5] != 2)) {
+std::optional<ElfLinking> parse(const ByteSource& source) {
+    std::array<std::uint8_t, 16> ident{};
+    if (source.size() < ident.size() || !source.read(0, ident) || ident[0] != 0x7f || ident[1] != 'E' ||
+        ident[2] != 'L' || ident[3] != 'F' || (ident[4] != 1 && ident[4] != 2) || (ident[5] != 1 && ident[5] != 2)) {
         return std::nullopt;
     }
-    const Image image(bytes, bytes[4] == 2, bytes[5] == 2);
+    const Image image(source, ident[4] == 2, ident[5] == 2);
     const auto phoff = image.word(image.wide() ? 32 : 28);
     const auto phentsize = image.uint(image.wide() ? 54 : 42, 2);
     const auto phnum = image.uint(image.wide() ? 56 : 44, 2);
@@ -179,35 +239,31 @@ std::optional<ElfLinking> parse_elf_linking(std::span<const std::uint8_t> bytes)
     if (!table) {
         return std::nullopt;
     }
+    std::size_t name_bytes = 0;
     for (const std::uint64_t offset : needed_offsets) {
-        auto name = image.string_at(*table, *strsz, offset);
+        auto name = image.string_at(*table, *strsz, offset, max_needed_bytes - name_bytes);
         if (!name) {
             return std::nullopt;
         }
+        name_bytes += name->size() + 1;
         linking.needed.push_back(std::move(*name));
     }
     return linking;
 }
 
+}  // namespace
+
+std::optional<ElfLinking> parse_elf_linking(std::span<const std::uint8_t> image) {
+    return parse(SpanSource(image));
+}
+
 std::optional<ElfLinking> read_elf_linking(const std::string& path) {
     const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     struct stat info {};
-    if (!fd.valid() || ::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode) || larger_than(info, max_image)) {
+    if (!fd.valid() || ::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode) || info.st_size < 0) {
         return std::nullopt;
     }
-    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(info.st_size));
-    std::size_t have = 0;
-    while (have < bytes.size()) {
-        const ssize_t got = ::pread(fd.get(), bytes.data() + have, bytes.size() - have, static_cast<off_t>(have));
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got <= 0) {
-            return std::nullopt;
-        }
-        have += static_cast<std::size_t>(got);
-    }
-    return parse_elf_linking(bytes);
+    return parse(FileSource(fd.get(), static_cast<std::uint64_t>(info.st_size)));
 }
 
 }  // namespace mqpasswd

@@ -29,7 +29,7 @@ std::vector<HashSpec> specs_for(const ImportBatch& batch, const Options& options
             request.iterations = static_cast<std::uint32_t>(*options.iterations);
         }
         try {
-            specs.push_back(target_spec(target.broker, request));
+            specs.push_back(target_spec(target.broker, request, target.reason));
         } catch (const Error& error) {
             throw Error(ExitCode::failure, error.message(), source_label(options), record.line);
         }

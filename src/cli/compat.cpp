@@ -137,7 +137,9 @@ Outcome run_remove(const CompatRequest& request, const CompatFile& file) {
     return outcome;
 }
 
-Outcome run_upgrade(const CompatFile& file, const HashSpec& spec) {
+// `cannot_hash`: -H argon2id for a broker without libargon2, where the real tool fails at the
+// first line it hashes (status 10) unless that line is corrupt.
+Outcome run_upgrade(const CompatFile& file, const HashSpec& spec, bool cannot_hash) {
     Outcome outcome;
     const UpdateResult result = update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
         if (pwfile.lines().empty()) {
@@ -145,6 +147,11 @@ Outcome run_upgrade(const CompatFile& file, const HashSpec& spec) {
             return EditReport{};
         }
         const LegacyScan scan = legacy_scan(pwfile, {});
+        if (cannot_hash && scan.corrupt_line != 1) {
+            outcome.err = "Error: Unable to hash password.\n";
+            outcome.code = 10;
+            return EditReport{};
+        }
         if (scan.corrupt_line != 0) {
             outcome.err += corrupt_line_error(scan.corrupt_line);
             outcome.code = 1;
@@ -166,17 +173,19 @@ Outcome cannot_hash(const CompatRequest& request, const CompatFile& file) {
         return outcome;
     }
     if (request.mode == CompatMode::create) {
+        if (const auto problem = create_problem(file.path)) {  // it opens the file before it hashes
+            return {1, {}, *problem, {}};
+        }
         outcome.out = user_line(request.username, "Adding");
         return outcome;
     }
     (void)update_password_file(file.path, legacy_update(false), [&](PwFile& pwfile) {
         const LegacyScan scan = legacy_scan(pwfile, request.username);
         outcome.out = user_line(request.username, scan.user_seen ? "Updating" : "Adding");
-        if (scan.corrupt_line != 0) {
-            outcome.err = corrupt_line_error(scan.corrupt_line) + (scan.user_seen ? "" : outcome.err);
-            outcome.code = scan.user_seen ? 1 : 10;  // as run_add: a corrupt line before the user stops it
+        if (scan.corrupt_line != 0 && !scan.user_seen) {
+            outcome.err = corrupt_line_error(scan.corrupt_line) + outcome.err;  // reported, then the add fails
         }
-        return EditReport{};
+        return EditReport{};  // the user's own line is hashed first and fails there: no corrupt line reached
     });
     return outcome;
 }
@@ -223,7 +232,7 @@ Outcome run_request(CompatRequest& request) {
         return {1, {}, target.error, {}};
     }
     if (request.mode == CompatMode::upgrade) {
-        return run_upgrade(file, target.spec);
+        return run_upgrade(file, target.spec, target.cannot_hash);
     }
     CompatPassword typed = obtain_password(request);
     if (typed.code != 0) {

@@ -170,6 +170,18 @@ ResolvedProfile compat_profile() {
     const auto or_auto = [](const char* value) {
         return std::string(value != nullptr && *value != '\0' ? value : "auto");
     };
+    // The compat command line has no --broker-version: a bad value is named as it was given.
+    try {
+        check_broker_version_name(or_auto(version));
+    } catch (const Error&) {
+        throw Error(ExitCode::usage,
+                    "MQPASSWD_BROKER_VERSION must be 2.0, 2.1 or auto, not '" + or_auto(version) + "'");
+    }
+    try {
+        check_broker_argon2_name(or_auto(argon2));
+    } catch (const Error&) {
+        throw Error(ExitCode::usage, "MQPASSWD_BROKER_ARGON2 must be yes, no or auto, not '" + or_auto(argon2) + "'");
+    }
     return resolve_profile(or_auto(version), or_auto(argon2));
 }
 

@@ -7,9 +7,19 @@ namespace {
 
 constexpr std::size_t name_column = 28;  // after the two-space indent: descriptions start at 30
 
-std::string row(std::string name, const std::string& description) {
-    name.resize(std::max(name.size() + 1, name_column), ' ');
-    return "  " + name + description + "\n";
+// A name too long for its column puts the description on the next line; every line of the
+// description starts at the column.
+std::string row(const std::string& name, const std::string& description) {
+    const std::string indent(name_column + 2, ' ');
+    std::string text =
+        "  " + name + (name.size() < name_column ? std::string(name_column - name.size(), ' ') : "\n" + indent);
+    for (const char c : description) {
+        text += c;
+        if (c == '\n') {
+            text += indent;
+        }
+    }
+    return text + "\n";
 }
 
 // What the user types for an option: its names, then its value.
@@ -44,8 +54,11 @@ std::string option_row(const CLI::Option& option) {
 }
 
 std::string HelpFormatter::make_help(const CLI::App* app, std::string name, CLI::AppFormatMode /*mode*/) const {
-    const auto positionals = app->get_options([](const CLI::Option* option) { return option->get_positional(); });
-    const auto named = app->get_options([](const CLI::Option* option) { return option->nonpositional(); });
+    // An option or command in no group is hidden, as CLI11 hides it.
+    const auto positionals = app->get_options(
+        [](const CLI::Option* option) { return option->get_positional() && !option->get_group().empty(); });
+    const auto named = app->get_options(
+        [](const CLI::Option* option) { return option->nonpositional() && !option->get_group().empty(); });
     const auto commands = app->get_subcommands([](const CLI::App* command) { return !command->get_group().empty(); });
 
     std::string text = app->get_description() + "\nUsage: " + name;

@@ -46,6 +46,13 @@ std::optional<std::string> hash_problem(const HashInfo& info, const BrokerTarget
             return "has an argon2id hash, which this 2.1 broker cannot read: it is built without libargon2 (as "
                    "Debian's and the Docker image's are) and stops at this line";
         }
+        if (broker.argon2 == Argon2Support::unknown) {
+            // An error, not a warning: `broker reload` refuses on errors, and a broker without
+            // libargon2 stops at the reload.
+            return "has an argon2id hash, which a 2.1 broker built without libargon2 (Debian's, the Docker image's) "
+                   "cannot read and stops at; nothing says whether the target broker has it (--broker-argon2 yes if "
+                   "it does)";
+        }
         break;
     case HashKind::sha512:
     case HashKind::sha512_pbkdf2:
@@ -59,12 +66,7 @@ std::optional<std::string> hash_problem(const HashInfo& info, const BrokerTarget
     return std::nullopt;
 }
 
-std::optional<std::string> hash_weakness(const HashInfo& info, const BrokerTarget& broker) {
-    if (info.kind == HashKind::argon2id && broker.argon2 == Argon2Support::unknown) {
-        return "has an argon2id hash, which a 2.1 broker built without libargon2 (Debian's, the Docker image's) "
-               "cannot read and stops at; nothing says whether the target broker has it (--broker-argon2 yes if it "
-               "does)";
-    }
+std::optional<std::string> hash_weakness(const HashInfo& info) {
     if (info.kind == HashKind::sha512) {
         return "uses $6$ (a single salted SHA-512): set the password again for PBKDF2";
     }
@@ -88,7 +90,7 @@ void lint_content(const PwFile& file, const BrokerTarget& broker, std::vector<Fi
         const HashInfo info = inspect_hash(line.hash);
         if (const auto problem = hash_problem(info, broker)) {
             findings.push_back({Severity::error, line.source_line, who + *problem});
-        } else if (const auto weakness = hash_weakness(info, broker)) {
+        } else if (const auto weakness = hash_weakness(info)) {
             findings.push_back({Severity::warning, line.source_line, who + *weakness});
         }
         if (const auto problem = username_problem(line.username)) {

@@ -19,7 +19,7 @@ enum class BrokerVersion { v2_0, v2_1 };
 // Whether the broker reads $argon2id$ lines: only a 2.1 built with libargon2 (WITH_ARGON2) does.
 // Debian's 2.1 and the official Docker image's are built without it, and such a broker stops at
 // the first $argon2id$ line it loads (at start, or at a reload). `unknown`: nothing says which, so
-// nothing argon2id is written and `check` warns about such lines.
+// nothing argon2id is written and `check` (so also `broker reload`) calls such lines errors.
 enum class Argon2Support { no, yes, unknown };
 
 // What the broker that reads a file can read: its generation and, for 2.1, its argon2 build.

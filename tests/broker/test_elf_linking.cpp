@@ -4,6 +4,7 @@
 #include "support/temp_dir.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -125,6 +126,16 @@ TEST_CASE("a truncated or damaged ELF is refused or read within its bounds", "[e
     CHECK_FALSE(parse_elf_linking(std::vector<std::uint8_t>{'#', '!', '/', 'b', 'i', 'n'}));
 }
 
+TEST_CASE("names that share one long string are bounded in all, not copied a thousand times", "[elf]") {
+    const std::string long_name = "lib" + std::string(60000, 'x') + ".so";
+    auto image = ElfBuilder(true, false).build({long_name, long_name});
+    CHECK_FALSE(parse_elf_linking(image));  // 120 KB of names from a 60 KB image: refused
+    image = ElfBuilder(true, false).build({std::string(30000, 'y'), std::string(30000, 'z')});
+    const auto linking = parse_elf_linking(image);
+    REQUIRE(linking);
+    CHECK(linking->needed.size() == 2);
+}
+
 TEST_CASE("the real programs here: this test is linked with libargon2, the shell is not", "[elf]") {
     const auto self = read_elf_linking("/proc/self/exe");
     REQUIRE(self);
@@ -151,4 +162,8 @@ TEST_CASE("argon2 support is unknown for a static program or one whose own libra
     CHECK(argon2_support_of(write("armhf", ElfBuilder(false, false).build({"libargon2.so.1", "libc.so.6"}))) ==
           Argon2Support::yes);
     CHECK(argon2_support_of(write("plain", ElfBuilder(false, false).build({"libc.so.6"}))) == Argon2Support::no);
+    // Read in place, a field at a time: a program of any size (a sanitizer build is over 100 MiB).
+    const std::string big = write("big", ElfBuilder(true, false).build({"libargon2.so.1"}));
+    std::filesystem::resize_file(big, std::uintmax_t{300} << 20U);
+    CHECK(argon2_support_of(big) == Argon2Support::yes);
 }

@@ -52,7 +52,7 @@ TEST_CASE("each content problem is found at its line", "[lint]") {
           "E7 duplicate user 'a' (first at line 1) (a 2.1 broker refuses the whole file, and stops on reload)");
 }
 
-TEST_CASE("an argon2id line is an error for a broker without libargon2, a warning when unknown", "[lint]") {
+TEST_CASE("an argon2id line is an error for a broker without libargon2 or of unknown build", "[lint]") {
     const std::string raw64 = std::string(86, 'A');  // 64 bytes, unpadded as argon2 encodes
     const std::string line = "u:$argon2id$v=19$m=47104,t=1,p=1$" + raw64 + "$" + raw64 + "\n";
     CHECK(lint(line, test::v2_1).empty());
@@ -62,7 +62,7 @@ TEST_CASE("an argon2id line is an error for a broker without libargon2, a warnin
                         "libargon2 (as Debian's and the Docker image's are) and stops at this line");
     const auto unknown = lint(line, test::v2_1_unknown_argon2);
     REQUIRE(unknown.size() == 1);
-    CHECK(unknown[0].starts_with("W1 user 'u' has an argon2id hash, which a 2.1 broker built without libargon2"));
+    CHECK(unknown[0].starts_with("E1 user 'u' has an argon2id hash, which a 2.1 broker built without libargon2"));
     CHECK(lint(line, test::v2_0) == std::vector<std::string>{"E1 user 'u' has an argon2id hash, which a 2.0 broker "
                                                              "cannot read"});
 }

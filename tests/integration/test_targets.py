@@ -7,6 +7,7 @@ MQPASSWD_FAKE_PLAIN_BROKER), then the broker installed here, whatever its versio
 import hashlib
 import json
 import os
+import pwd
 import subprocess
 
 from harness import INSTALLED_2_1, Broker, TempDir, case, check, check_equal, check_error, run, run_cases
@@ -50,6 +51,16 @@ def a_2_1_broker_without_libargon2_is_never_given_argon2id():
                     "compat: what 2.1.2's mosquitto_passwd built without libargon2 prints")
         compat = run(["compat", "-H", "argon2id", "-c", "-b", pwfile, "bob", "pw"], env=env)
         check_equal(compat.code, 10, "compat -c")
+        compat = run(["compat", "-H", "argon2id", "-U", pwfile], env=env)
+        check_equal((compat.code, compat.out, compat.err), (10, "", "Error: Unable to hash password.\n"), "compat -U")
+        compat = run(["compat", "-H", "argon2id", "-c", "-b", directory.file("no/such/pw"), "bob", "pw"], env=env)
+        check_equal((compat.code, compat.out), (1, ""), "compat -c where no file can be made: the open fails first")
+        check("Unable to open file" in compat.err, compat.err)
+        corrupt = directory.write("corrupt", "alice:x\ngarbage\n", mode=0o600)
+        compat = run(["compat", "-H", "argon2id", "-b", corrupt, "alice", "pw"], env=env)
+        check_equal((compat.code, compat.out, compat.err),
+                    (10, "Updating password for user alice\n", "Error: Unable to hash password.\n"),
+                    "compat: the user's own line fails before the corrupt one is reached")
         check_equal(digest(pwfile), before, "the file after every refusal")
         # What it does write is what 2.1 reads: $7$ with a 64-byte salt.
         written = run(["set", pwfile, "bob", "--password-env", "PW", "--json"], env=env)
@@ -102,12 +113,25 @@ def an_explicit_2_1_target_reads_argon2id_only_when_the_user_says_so():
         check_equal(compat.code, 0, f"compat with MQPASSWD_BROKER_ARGON2=yes {compat!r}")
         unknown = run(["check", pwfile, "--broker-version", "2.1"], env=env)
         check_equal(unknown.code, 1, "check of argon2id lines for a 2.1 of unknown build")
-        check("warning: user 'bob' has an argon2id hash, which a 2.1 broker built without libargon2" in unknown.out,
+        check("error: user 'bob' has an argon2id hash, which a 2.1 broker built without libargon2" in unknown.out,
               unknown.out)
         believed = run(["check", pwfile, "--broker-version", "2.1", "--broker-argon2", "yes"], env=env)
         check("argon2id" not in believed.out and "user 'bob'" not in believed.out, believed.out)
         denied = run(["check", pwfile, "--broker-version", "2.1", "--broker-argon2", "no"], env=env)
         check("error: user 'bob' has an argon2id hash" in denied.out, denied.out)
+        # A reload is refused before anything is signalled: a 2.1 without libargon2 would stop.
+        served = directory.write("served", ARGON2_LINE, mode=0o600)
+        conf = directory.write("mosquitto.conf", f"password_file {served}\n")
+        if os.geteuid() == 0:  # readable by the broker's user, so the argon2id line is what is refused
+            account = pwd.getpwnam("mosquitto")
+            os.chown(served, account.pw_uid, account.pw_gid)
+        for extra in ([], ["--broker-version", "2.1"]):
+            refused = run(["broker", "reload", "--conf", conf, "--dry-run", *extra], env=broker(WITHOUT_ARGON2))
+            check_equal(refused.code, 1, f"reload {extra} {refused!r}")
+            check_error(refused, 1, "served:1: not reloading the broker: user 'old' has an argon2id hash")
+        bad = run(["compat", "-b", pwfile, "x", "y"], env=dict(env, MQPASSWD_BROKER_ARGON2="maybe"))
+        check_equal((bad.code, bad.err), (1, "Error: MQPASSWD_BROKER_ARGON2 must be yes, no or auto, not 'maybe'.\n"),
+                    "compat names the variable")
 
 
 @case
