@@ -1,7 +1,7 @@
 // Baseline for the benchmarks: seconds per hash on one core for a given spec, using the same
 // core library the tool uses. Usage: mqpasswd_bench_hash ALGORITHM ITERATIONS SALT_BYTES COUNT
-#include "core/hash.hpp"
-#include "core/secret.hpp"
+#include "core/crypto/hash.hpp"
+#include "core/crypto/secret.hpp"
 
 #include <chrono>
 #include <cstdio>

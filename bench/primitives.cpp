@@ -7,9 +7,9 @@
 // Prints "name value" lines for bench/run to tabulate. The measurements take turns, round after
 // round, and each figure is its best round: a figure and its baseline then see the same clock
 // speed (this machine's changes from second to second), and the least disturbed run counts.
-#include "core/hash.hpp"
-#include "core/pbkdf2.hpp"
-#include "core/secret.hpp"
+#include "core/crypto/hash.hpp"
+#include "core/crypto/pbkdf2.hpp"
+#include "core/crypto/secret.hpp"
 
 #include <argon2.h>
 #include <openssl/evp.h>

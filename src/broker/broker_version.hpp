@@ -1,7 +1,7 @@
 // Which Mosquitto is installed here, for --broker-version auto.
 #pragma once
 
-#include "core/profile.hpp"
+#include "core/pwfile/profile.hpp"
 
 #include <optional>
 #include <string>

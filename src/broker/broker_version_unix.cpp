@@ -5,7 +5,7 @@
 #include "broker/elf_linking.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
-#include "core/spawn.hpp"
+#include "core/sys/spawn.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -47,6 +47,18 @@ std::optional<std::string> run_banner(const std::string& program) {
         return std::nullopt;
     }
     return std::move(result.output);  // `mosquitto -h` exits 3 after its banner: the status says nothing
+}
+
+std::optional<DetectedBroker> ask_banner(const std::string& program) {
+    const auto output = run_banner(program);
+    if (!output) {
+        return std::nullopt;
+    }
+    const auto version = parse_version_banner(*output);
+    if (!version) {
+        return std::nullopt;
+    }
+    return DetectedBroker{*version, program};
 }
 
 }  // namespace
@@ -106,15 +118,27 @@ std::optional<DetectedBroker> detect_installed_broker() {
     if (!program) {
         return std::nullopt;
     }
-    const auto output = run_banner(*program);
-    if (!output) {
+    // Once per process: `set --reload` and the compat front ask twice (the hash, then the reload),
+    // and each answer is a process. Keyed by the program file itself, so a different or changed
+    // program is asked again.
+    struct Answer {
+        std::string program;
+        dev_t device = 0;
+        ino_t inode = 0;
+        timespec modified{};
+        std::optional<DetectedBroker> broker;
+    };
+    static std::optional<Answer> cached;
+    struct stat info {};
+    if (::stat(program->c_str(), &info) != 0) {
         return std::nullopt;
     }
-    const auto version = parse_version_banner(*output);
-    if (!version) {
-        return std::nullopt;
+    if (cached && cached->program == *program && cached->device == info.st_dev && cached->inode == info.st_ino &&
+        cached->modified.tv_sec == info.st_mtim.tv_sec && cached->modified.tv_nsec == info.st_mtim.tv_nsec) {
+        return cached->broker;
     }
-    return DetectedBroker{*version, *program};
+    cached = Answer{*program, info.st_dev, info.st_ino, info.st_mtim, ask_banner(*program)};
+    return cached->broker;
 }
 
 Argon2Support argon2_support_of(const std::string& program) {

@@ -5,10 +5,10 @@
 #include "broker/conf_enable.hpp"
 
 #include "broker/mosquitto_conf.hpp"
-#include "core/diff.hpp"
 #include "core/error.hpp"
-#include "core/file_snapshot.hpp"
-#include "core/text_file.hpp"
+#include "core/fs/file_snapshot.hpp"
+#include "core/fs/text_file.hpp"
+#include "core/pwfile/diff.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -196,8 +196,7 @@ private:
             }
         }
         plan.actions = std::move(actions_);
-        const ConfOption* user = conf_.last("user");
-        plan.broker_user = user != nullptr ? user->value : "mosquitto";
+        plan.broker_user = conf_.broker_user();
         return plan;
     }
 

@@ -2,7 +2,7 @@
 // its string table) to list DT_NEEDED. Every field read is bounds-checked against the image.
 #include "broker/elf_linking.hpp"
 
-#include "core/unique_fd.hpp"
+#include "core/fs/unique_fd.hpp"
 
 #include <algorithm>
 #include <array>

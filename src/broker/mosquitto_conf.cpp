@@ -4,10 +4,11 @@
 #include "broker/mosquitto_conf.hpp"
 
 #include "core/error.hpp"
-#include "core/file_size.hpp"
-#include "core/file_snapshot.hpp"
+#include "core/fs/broker_account.hpp"
+#include "core/fs/file_size.hpp"
+#include "core/fs/file_snapshot.hpp"
+#include "core/fs/unique_fd.hpp"
 #include "core/text.hpp"
-#include "core/unique_fd.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -182,6 +183,11 @@ const ConfOption* MosquittoConf::last(std::string_view key) const {
     const auto found =
         std::find_if(options.rbegin(), options.rend(), [&](const ConfOption& option) { return option.key == key; });
     return found == options.rend() ? nullptr : &*found;
+}
+
+std::string MosquittoConf::broker_user() const {
+    const ConfOption* user = last("user");
+    return user != nullptr ? user->value : default_broker_user;
 }
 
 MosquittoConf read_mosquitto_conf(const std::string& path) {

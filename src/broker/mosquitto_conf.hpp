@@ -32,6 +32,8 @@ struct MosquittoConf {
 
     // The last setting of `key`, which is the one the broker uses for single-valued options.
     [[nodiscard]] const ConfOption* last(std::string_view key) const;
+    // The account the broker drops to: its `user`, else default_broker_user.
+    [[nodiscard]] std::string broker_user() const;
 };
 
 // The options of one file's text, in order, without following include_dir. Throws Error with

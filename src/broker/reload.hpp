@@ -3,7 +3,7 @@
 // keeps running with no password check at all.
 #pragma once
 
-#include "core/profile.hpp"
+#include "core/pwfile/profile.hpp"
 
 #include <optional>
 #include <string>

@@ -7,12 +7,12 @@
 #include "broker/broker_version.hpp"
 #include "broker/mosquitto_conf.hpp"
 #include "core/error.hpp"
-#include "core/file_size.hpp"
-#include "core/file_snapshot.hpp"
-#include "core/lint.hpp"
-#include "core/safe_path.hpp"
-#include "core/spawn.hpp"
-#include "core/unique_fd.hpp"
+#include "core/fs/file_size.hpp"
+#include "core/fs/file_snapshot.hpp"
+#include "core/fs/safe_path.hpp"
+#include "core/fs/unique_fd.hpp"
+#include "core/pwfile/lint.hpp"
+#include "core/sys/spawn.hpp"
 
 #include <climits>
 
@@ -34,6 +34,7 @@ namespace {
 
 constexpr std::size_t pid_file_max_bytes = 64;  // "4194304\n" is 8: more is not a pid file
 constexpr auto systemctl_time_limit = std::chrono::seconds(30);
+constexpr const char* systemd_unit = "mosquitto";  // Debian's mosquitto.service
 
 // What a process must be to be signalled: running the broker program (by device and inode, which
 // /proc/PID/exe gives however the program was started) as one of `uids`.
@@ -54,11 +55,6 @@ struct Target {
     UniqueFd proc;
 };
 
-std::string broker_user(const MosquittoConf& conf) {
-    const ConfOption* user = conf.last("user");
-    return user != nullptr ? user->value : "mosquitto";
-}
-
 // Refuses the reload when CONF does not use the file just written, or when a password file it
 // names has a problem a broker would stop or fail on.
 void check_names_pwfile(const MosquittoConf& conf, const ReloadRequest& request) {
@@ -75,7 +71,7 @@ void check_names_pwfile(const MosquittoConf& conf, const ReloadRequest& request)
 void validate(const MosquittoConf& conf, const ReloadRequest& request) {
     check_names_pwfile(conf, request);
     const auto settings = password_file_settings(conf);
-    const auto account = broker_account(broker_user(conf));
+    const auto account = broker_account(conf.broker_user());
     for (const ConfOption* setting : settings) {
         std::vector<Finding> findings;
         try {
@@ -102,7 +98,7 @@ BrokerIdentity broker_identity(const MosquittoConf& conf) {
     } else {
         broker.program.reset();
     }
-    broker.user = broker_user(conf);
+    broker.user = conf.broker_user();
     broker.conf = resolved_path(conf.path);
     broker.uids = {0, ::getuid()};  // a broker of our own needs no root to be signalled
     if (const auto account = broker_account(broker.user)) {
@@ -287,12 +283,12 @@ std::variant<Target, std::string> target_from_pid_file(const std::string& path, 
 }
 
 bool systemd_unit_active(const std::string& systemctl) {
-    ChildRequest request{systemctl, {"is-active", "--quiet", "mosquitto"}, ChildOutput::discard, systemctl_time_limit};
+    ChildRequest request{systemctl, {"is-active", "--quiet", systemd_unit}, ChildOutput::discard, systemctl_time_limit};
     return run_child(request).exit_code == 0;
 }
 
 void run_systemctl_reload(const std::string& systemctl) {
-    ChildRequest request{systemctl, {"reload", "mosquitto"}, ChildOutput::capture_both, systemctl_time_limit};
+    ChildRequest request{systemctl, {"reload", systemd_unit}, ChildOutput::capture_both, systemctl_time_limit};
     const ChildResult result = run_child(request);
     if (result.exit_code == 0) {
         return;

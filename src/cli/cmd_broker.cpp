@@ -1,14 +1,14 @@
-// mqpasswd broker reload, and --reload after a write.
+// mqpasswd broker reload and broker enable, and the --reload of set, delete, import and upgrade.
 #include "broker/broker_version.hpp"
 #include "broker/conf_enable.hpp"
 #include "broker/reload.hpp"
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
 #include "cli/output.hpp"
-#include "core/diff.hpp"
 #include "core/error.hpp"
-#include "core/lint.hpp"
-#include "core/safe_path.hpp"
+#include "core/fs/safe_path.hpp"
+#include "core/pwfile/diff.hpp"
+#include "core/pwfile/lint.hpp"
 #include "core/text.hpp"
 
 #include <cstdlib>

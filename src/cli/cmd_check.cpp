@@ -5,8 +5,8 @@
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
 #include "cli/output.hpp"
-#include "core/file_snapshot.hpp"
-#include "core/lint.hpp"
+#include "core/fs/file_snapshot.hpp"
+#include "core/pwfile/lint.hpp"
 
 #include <climits>
 
@@ -31,8 +31,7 @@ std::string lint_conf(const Options& options, std::vector<Finding>& findings) {
                  setting->file + ":" + std::to_string(setting->line) + " uses " + setting->value + ", not this file"});
         }
     }
-    const ConfOption* user = conf.last("user");
-    return user != nullptr ? user->value : "mosquitto";
+    return conf.broker_user();
 }
 
 void print_findings(const Options& options, const std::vector<Finding>& findings) {
@@ -79,7 +78,7 @@ void print_findings(const Options& options, const std::vector<Finding>& findings
 int run_check(const Options& options) {
     const ResolvedProfile profile = resolve_profile(options.broker_version, options.broker_argon2);
     std::vector<Finding> conf_findings;
-    const std::string user = options.conf.empty() ? "mosquitto" : lint_conf(options, conf_findings);
+    const std::string user = options.conf.empty() ? default_broker_user : lint_conf(options, conf_findings);
     std::vector<Finding> findings = lint_password_file(options.pwfile, profile.target, broker_account(user));
     findings.insert(findings.begin(), conf_findings.begin(), conf_findings.end());
     print_findings(options, findings);

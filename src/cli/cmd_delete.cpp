@@ -1,7 +1,7 @@
 // mqpasswd delete PWFILE USER...: all or nothing; an absent user (without --missing-ok) changes nothing.
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "core/edit.hpp"
+#include "core/pwfile/edit.hpp"
 
 namespace mqpasswd::cli {
 

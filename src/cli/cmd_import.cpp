@@ -2,9 +2,9 @@
 // one atomic write; nothing is written unless every record is valid (or --skip-invalid).
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "core/bulk_import.hpp"
 #include "core/error.hpp"
-#include "core/file_snapshot.hpp"
+#include "core/fs/file_snapshot.hpp"
+#include "core/input/bulk_import.hpp"
 #include "core/quote.hpp"
 
 #include <chrono>

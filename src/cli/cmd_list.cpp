@@ -1,7 +1,7 @@
 // mqpasswd list PWFILE: users with algorithm and parameters, never hashes.
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "core/query.hpp"
+#include "core/pwfile/query.hpp"
 
 namespace mqpasswd::cli {
 

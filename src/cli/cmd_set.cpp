@@ -2,11 +2,11 @@
 // path never costs the user a password entry.
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "core/edit.hpp"
 #include "core/error.hpp"
-#include "core/file_snapshot.hpp"
+#include "core/fs/file_snapshot.hpp"
+#include "core/pwfile/edit.hpp"
+#include "core/pwfile/username.hpp"
 #include "core/quote.hpp"
-#include "core/username.hpp"
 
 namespace mqpasswd::cli {
 

@@ -2,7 +2,7 @@
 // already hashed are left alone (re-hashing a hash locks the user out).
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "core/edit.hpp"
+#include "core/pwfile/edit.hpp"
 
 namespace mqpasswd::cli {
 

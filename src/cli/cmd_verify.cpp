@@ -3,7 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/error.hpp"
-#include "core/query.hpp"
+#include "core/pwfile/query.hpp"
 #include "core/quote.hpp"
 
 namespace mqpasswd::cli {

@@ -7,9 +7,9 @@
 #include "broker/broker_version.hpp"
 #include "cli/help_format.hpp"
 #include "cli/version.hpp"
+#include "core/crypto/secret.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
-#include "core/secret.hpp"
 
 #include <CLI/CLI.hpp>
 #include <climits>
@@ -45,7 +45,7 @@ struct CommandName {
 };
 
 constexpr CommandName command_names[] = {{Command::set, "set"},
-                                         {Command::remove, "delete"},
+                                         {Command::delete_users, "delete"},
                                          {Command::verify, "verify"},
                                          {Command::list, "list"},
                                          {Command::upgrade, "upgrade"},
@@ -65,7 +65,7 @@ const char* name_of(Command command) {
 
 std::vector<GlobalOption> add_global_options(CLI::App& app, Options& options) {
     using enum Command;
-    const std::vector<Command> writers = {set, remove, upgrade, import};
+    const std::vector<Command> writers = {set, delete_users, upgrade, import};
     const std::vector<Command> hashers = {set, upgrade, import};
     const std::vector<Command> creators = {set, import};
     std::vector<GlobalOption> globals;
@@ -73,11 +73,11 @@ std::vector<GlobalOption> add_global_options(CLI::App& app, Options& options) {
         globals.push_back({option, std::move(commands)});
     };
     add(app.add_flag("--json", options.json, "Print one JSON object on stdout, on failure too"),
-        {set, remove, verify, list, upgrade, import, check, broker_reload, broker_enable});
+        {set, delete_users, verify, list, upgrade, import, check, broker_reload, broker_enable});
     add(app.add_flag("-q,--quiet", options.quiet, "Print nothing on success"),
-        {set, remove, verify, list, upgrade, import, check, broker_reload, broker_enable});
+        {set, delete_users, verify, list, upgrade, import, check, broker_reload, broker_enable});
     add(app.add_flag("--dry-run", options.dry_run, "Report what would change; write, signal and chown nothing"),
-        {set, remove, upgrade, import, broker_reload, broker_enable});
+        {set, delete_users, upgrade, import, broker_reload, broker_enable});
     add(app.add_flag("--create", options.create, "Create PWFILE if it does not exist"), creators);
     add(app.add_flag("--force", options.force, "Edit a file that has malformed lines (keeping them as they are)"),
         writers);
@@ -88,11 +88,11 @@ std::vector<GlobalOption> add_global_options(CLI::App& app, Options& options) {
     add(app.add_option("--broker-version", options.broker_version,
                        "The broker reading the file: 2.0, 2.1 or auto (default)")
             ->option_text("VERSION"),
-        {set, remove, upgrade, import, check, broker_reload});
+        {set, delete_users, upgrade, import, check, broker_reload});
     add(app.add_option("--broker-argon2", options.broker_argon2,
                        "Whether that 2.1 broker reads argon2id: yes, no or auto (default)")
             ->option_text("ANSWER"),
-        {set, remove, upgrade, import, check, broker_reload});
+        {set, delete_users, upgrade, import, check, broker_reload});
     add(app.add_option("--owner", options.new_owner.owner, "Owner of a file --create makes")->option_text("USER"),
         creators);
     add(app.add_option("--group", options.new_owner.group, "Group of a file --create makes")->option_text("GROUP"),
@@ -173,8 +173,8 @@ void check_values(const Options& options) {
         throw Error(ExitCode::usage, "--owner and --group apply only to a file made with --create");
     }
     if (!options.conf.empty() && !options.reload &&
-        (options.command == Command::set || options.command == Command::remove || options.command == Command::upgrade ||
-         options.command == Command::import)) {
+        (options.command == Command::set || options.command == Command::delete_users ||
+         options.command == Command::upgrade || options.command == Command::import)) {
         throw Error(ExitCode::usage, "--conf names the configuration for --reload; give --reload too");
     }
     if (options.prune && options.format.empty()) {
@@ -449,13 +449,13 @@ void define(Definition& definition) {
     const std::vector<GlobalOption>& globals = definition.globals;
 
     CLI::App* set = app.add_subcommand("set", "Add a user or change a user's password")->alias("add");
-    CLI::App* remove = app.add_subcommand("delete", "Remove users");
+    CLI::App* delete_command = app.add_subcommand("delete", "Remove users");
     CLI::App* verify = app.add_subcommand("verify", "Check a password: exit 0 match, 3 mismatch, 4 no such user");
     CLI::App* list = app.add_subcommand("list", "List users with their hash algorithm and parameters");
     CLI::App* upgrade = app.add_subcommand("upgrade", "Hash plain-text lines; leave hashed lines alone");
     CLI::App* import = app.add_subcommand("import", "Set many users from user:password lines, CSV or JSON");
     CLI::App* check = app.add_subcommand("check", "Find what a broker would reject or warn about: exit 0 clean, 1 not");
-    for (CLI::App* command : {set, remove, verify, list, upgrade, import, check}) {
+    for (CLI::App* command : {set, delete_command, verify, list, upgrade, import, check}) {
         command->fallthrough();
         command->add_option("PWFILE", options.pwfile, "The password file")->required();
     }
@@ -464,8 +464,8 @@ void define(Definition& definition) {
         password_options.push_back(command->add_option("PASSWORD", password, "The password (only with -b)"));
         add_password_options(*command, flags, command == set);
     }
-    remove->add_option("USER", options.users, "Usernames to remove")->required();
-    remove->add_flag("--missing-ok", options.missing_ok, "Ignore users that are not in the file");
+    delete_command->add_option("USER", options.users, "Usernames to remove")->required();
+    delete_command->add_flag("--missing-ok", options.missing_ok, "Ignore users that are not in the file");
     import->add_option("SOURCE", options.source, "The records: a file, a pipe, /dev/fd/N, or - for stdin (default)");
     import->add_option("--format", options.format, "lines, csv, jsonl or json (needed with --prune)")
         ->option_text("FORMAT");
@@ -497,16 +497,22 @@ void define(Definition& definition) {
         ->option_text("PORT");
     enable->add_flag("--fix-permissions", options.fix_permissions,
                      "Give PWFILE to the broker's user if it cannot read it");
-    for (CLI::App* command : {set, remove, import, upgrade}) {
+    for (CLI::App* command : {set, delete_command, import, upgrade}) {
         command->add_flag("--reload", options.reload, "Then check the file and make the broker re-read it");
         command
             ->add_option("--conf", options.conf,
                          "The configuration for --reload (default /etc/mosquitto/mosquitto.conf)")
             ->option_text("CONF");
     }
-    definition.commands = {{set, Command::set},     {remove, Command::remove},        {verify, Command::verify},
-                           {list, Command::list},   {upgrade, Command::upgrade},      {import, Command::import},
-                           {check, Command::check}, {reload, Command::broker_reload}, {enable, Command::broker_enable}};
+    definition.commands = {{set, Command::set},
+                           {delete_command, Command::delete_users},
+                           {verify, Command::verify},
+                           {list, Command::list},
+                           {upgrade, Command::upgrade},
+                           {import, Command::import},
+                           {check, Command::check},
+                           {reload, Command::broker_reload},
+                           {enable, Command::broker_enable}};
     describe_for_help(app, definition.commands, globals);
 }
 

@@ -2,10 +2,10 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/error.hpp"
-#include "core/file_owner.hpp"
-#include "core/file_snapshot.hpp"
-#include "core/password_source.hpp"
-#include "core/username.hpp"
+#include "core/fs/file_owner.hpp"
+#include "core/fs/file_snapshot.hpp"
+#include "core/input/password_source.hpp"
+#include "core/pwfile/username.hpp"
 
 namespace mqpasswd::cli {
 
@@ -67,7 +67,7 @@ int run_command(Options& options) {
     switch (options.command) {
     case Command::set:
         return run_set(options);
-    case Command::remove:
+    case Command::delete_users:
         return run_delete(options);
     case Command::verify:
         return run_verify(options);

@@ -4,8 +4,8 @@
 #include "broker/broker_version.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-#include "core/secret.hpp"
-#include "core/update.hpp"
+#include "core/crypto/secret.hpp"
+#include "core/pwfile/update.hpp"
 
 namespace mqpasswd::cli {
 

@@ -9,8 +9,8 @@
 #include "cli/compat_checks.hpp"
 #include "cli/compat_prompt.hpp"
 #include "core/error.hpp"
-#include "core/legacy_scan.hpp"
-#include "core/update.hpp"
+#include "core/pwfile/legacy_scan.hpp"
+#include "core/pwfile/update.hpp"
 
 #include <cstdlib>
 #include <cstring>

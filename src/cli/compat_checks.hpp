@@ -4,7 +4,7 @@
 
 #include "broker/broker_version.hpp"
 #include "cli/compat_args.hpp"
-#include "core/hash.hpp"
+#include "core/crypto/hash.hpp"
 
 #include <optional>
 #include <string>

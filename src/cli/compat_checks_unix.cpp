@@ -5,10 +5,10 @@
 
 #include "broker/broker_version.hpp"
 #include "core/error.hpp"
-#include "core/file_owner.hpp"
-#include "core/file_snapshot.hpp"
-#include "core/safe_path.hpp"
-#include "core/unique_fd.hpp"
+#include "core/fs/file_owner.hpp"
+#include "core/fs/file_snapshot.hpp"
+#include "core/fs/safe_path.hpp"
+#include "core/fs/unique_fd.hpp"
 
 #include <climits>
 

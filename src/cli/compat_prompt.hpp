@@ -2,7 +2,7 @@
 // stdin (a terminal with echo off, or a pipe), its messages and its return codes.
 #pragma once
 
-#include "core/secret.hpp"
+#include "core/crypto/secret.hpp"
 
 #include <string>
 

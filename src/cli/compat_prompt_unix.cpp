@@ -5,8 +5,8 @@
 // we keep it, and with it the kernel's 4095-byte line, so a line that reaches it is refused.
 #include "cli/compat_prompt.hpp"
 
-#include "core/password_source.hpp"
-#include "core/signal_guard.hpp"
+#include "core/input/password_source.hpp"
+#include "core/sys/signal_guard.hpp"
 
 #include <cerrno>
 #include <iostream>

@@ -1,8 +1,8 @@
 // The parsed command line: a plain struct that the parser fills and the commands only read.
 #pragma once
 
-#include "core/file_owner.hpp"
-#include "core/password_source.hpp"
+#include "core/fs/file_owner.hpp"
+#include "core/input/password_source.hpp"
 
 #include <optional>
 #include <string>
@@ -10,10 +10,8 @@
 
 namespace mqpasswd::cli {
 
-// --generate without =LEN.
-inline constexpr std::size_t default_generated_length = 20;
-
-enum class Command { set, remove, verify, list, upgrade, import, check, broker_reload, broker_enable };
+// One per command, named as typed (`delete` is a keyword: delete_users).
+enum class Command { set, delete_users, verify, list, upgrade, import, check, broker_reload, broker_enable };
 
 struct Options {
     Command command = Command::list;

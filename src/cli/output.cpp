@@ -3,9 +3,9 @@
 #include "cli/output.hpp"
 
 #include "cli/json.hpp"
-#include "core/diff.hpp"
+#include "core/crypto/secret.hpp"
+#include "core/pwfile/diff.hpp"
 #include "core/quote.hpp"
-#include "core/secret.hpp"
 
 #include <algorithm>
 #include <cstdio>

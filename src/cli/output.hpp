@@ -3,12 +3,12 @@
 #pragma once
 
 #include "cli/options.hpp"
+#include "core/crypto/hash.hpp"
 #include "core/error.hpp"
-#include "core/hash.hpp"
-#include "core/import_source.hpp"
-#include "core/profile.hpp"
-#include "core/query.hpp"
-#include "core/update.hpp"
+#include "core/input/import_source.hpp"
+#include "core/pwfile/profile.hpp"
+#include "core/pwfile/query.hpp"
+#include "core/pwfile/update.hpp"
 
 #include <string>
 #include <string_view>

@@ -82,7 +82,7 @@ TEST_CASE("two sources, or -b without its password, are usage errors", "[command
 
 TEST_CASE("delete takes several users, list and upgrade just the file", "[command_line]") {
     const Options remove = parse({"delete", "pw", "a", "b", "c", "--missing-ok"});
-    CHECK(remove.command == Command::remove);
+    CHECK(remove.command == Command::delete_users);
     CHECK(remove.users == std::vector<std::string>{"a", "b", "c"});
     CHECK(remove.missing_ok);
     CHECK(parse({"list", "pw"}).command == Command::list);

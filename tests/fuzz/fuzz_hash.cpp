@@ -1,8 +1,8 @@
 // libFuzzer: the hash decoder. Any text is inspected without crashing; what it calls valid is
 // verified (when cheap enough for a fuzzer) without crashing either.
-#include "core/base64.hpp"
-#include "core/hash.hpp"
-#include "core/secret.hpp"
+#include "core/crypto/base64.hpp"
+#include "core/crypto/hash.hpp"
+#include "core/crypto/secret.hpp"
 
 #include <cstdint>
 #include <string_view>

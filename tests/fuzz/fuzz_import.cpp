@@ -1,7 +1,7 @@
 // libFuzzer: the import formats (user:password lines, CSV, JSON Lines, a JSON array), guessed and forced,
 // strict and with --skip-invalid. Bad input may only ever become an Error.
 #include "core/error.hpp"
-#include "core/import_source.hpp"
+#include "core/input/import_source.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
 // libFuzzer: the password-file model. Any bytes parse, serialise back to themselves (the model is
 // lossless), and survive the edits every command makes.
 #include "core/error.hpp"
-#include "core/pwfile.hpp"
+#include "core/pwfile/pwfile.hpp"
 
 #include <cstdint>
 #include <cstdlib>

@@ -149,6 +149,27 @@ def the_argon2_option_is_checked():
 
 
 @case
+def the_broker_is_asked_once_a_run():
+    # `set --reload` and the compat front's MQPASSWD_RELOAD need the broker for the hash and again
+    # for the reload; each `mosquitto -h` is a process (~3.5 ms), so the answer is kept.
+    with TempDir() as directory:
+        count = directory.file("asked")
+        program = directory.write("mosquitto", f"#!/bin/sh\necho asked >> {count}\necho 'mosquitto version 2.0.11'\n",
+                                  mode=0o755)
+        pwfile = directory.write("pw", "", mode=0o600)
+        conf = directory.write("mosquitto.conf", f"listener 1\npassword_file {pwfile}\n")
+        env = {"MQPASSWD_MOSQUITTO": program, "PW": "pw", "MQPASSWD_RELOAD": conf}
+        for args in (["set", pwfile, "u", "--password-env", "PW", "--reload", "--conf", conf],
+                     ["compat", "-b", pwfile, "v", "pw"]):
+            if os.path.exists(count):
+                os.remove(count)
+            result = run(args, env=env)
+            check("not reloaded" in result.err or "password file was updated" in result.err,
+                  f"{args[0]}: the reload was tried {result!r}")
+            check_equal(directory.read("asked"), "asked\n", f"{args[0]}: times the broker was asked")
+
+
+@case
 def the_broker_installed_here_is_given_what_it_reads():
     """Against the real broker of this system (2.0.11 on Debian 12, 2.0.21 on 13, sid's 2.1.2 built
     without libargon2): its own mosquitto_passwd tells whether it hashes argon2id, and mqpasswd's

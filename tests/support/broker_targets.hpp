@@ -1,7 +1,7 @@
 // Target brokers the unit tests name: 2.0, and 2.1 with, without and of unknown argon2 build.
 #pragma once
 
-#include "core/profile.hpp"
+#include "core/pwfile/profile.hpp"
 
 namespace mqpasswd::test {
 
