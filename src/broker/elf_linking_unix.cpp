@@ -169,47 +169,48 @@ std::optional<std::uint64_t> file_offset(const std::vector<Segment>& loads, std:
     return std::nullopt;
 }
 
-std::optional<ElfLinking> parse(const ByteSource& source) {
-    std::array<std::uint8_t, 16> ident{};
-    if (source.size() < ident.size() || !source.read(0, ident) || ident[0] != 0x7f || ident[1] != 'E' ||
-        ident[2] != 'L' || ident[3] != 'F' || (ident[4] != 1 && ident[4] != 2) || (ident[5] != 1 && ident[5] != 2)) {
-        return std::nullopt;
-    }
-    const Image image(source, ident[4] == 2, ident[5] == 2);
+struct Segments {
+    std::vector<Segment> loads;
+    std::optional<Segment> dynamic;  // the first PT_DYNAMIC
+};
+
+// The program headers; nothing when a count or size is out of bounds.
+std::optional<Segments> read_segments(const Image& image) {
     const auto phoff = image.word(image.wide() ? 32 : 28);
     const auto phentsize = image.uint(image.wide() ? 54 : 42, 2);
     const auto phnum = image.uint(image.wide() ? 56 : 44, 2);
     if (!phoff || !phentsize || !phnum || *phnum > max_program_headers || *phentsize < (image.wide() ? 56U : 32U)) {
         return std::nullopt;
     }
-    std::vector<Segment> loads;
-    std::optional<Segment> dynamic;
+    Segments segments;
     for (std::uint64_t i = 0; i < *phnum; ++i) {
         const auto segment = program_header(image, *phoff + i * *phentsize);
         if (!segment) {
             return std::nullopt;
         }
         if (segment->type == pt_load) {
-            loads.push_back(*segment);
-        } else if (segment->type == pt_dynamic && !dynamic) {
-            dynamic = segment;
+            segments.loads.push_back(*segment);
+        } else if (segment->type == pt_dynamic && !segments.dynamic) {
+            segments.dynamic = segment;
         }
     }
-    ElfLinking linking;
-    if (!dynamic) {
-        return linking;
-    }
-    linking.dynamic = true;
-    const std::uint64_t entry_size = 2 * image.word_size();
-    if (dynamic->offset > image.size() || dynamic->file_size > image.size() - dynamic->offset ||
-        dynamic->file_size / entry_size > max_dynamic_entries) {
-        return std::nullopt;
-    }
-    std::vector<std::uint64_t> needed_offsets;
+    return segments;
+}
+
+struct DynamicSection {
+    std::vector<std::uint64_t> needed;  // DT_NEEDED: offsets into the string table
     std::optional<std::uint64_t> strtab;
     std::optional<std::uint64_t> strsz;
-    for (std::uint64_t at = dynamic->offset; at + entry_size <= dynamic->offset + dynamic->file_size;
-         at += entry_size) {
+};
+
+std::optional<DynamicSection> read_dynamic(const Image& image, const Segment& dynamic) {
+    const std::uint64_t entry_size = 2 * image.word_size();
+    if (dynamic.offset > image.size() || dynamic.file_size > image.size() - dynamic.offset ||
+        dynamic.file_size / entry_size > max_dynamic_entries) {
+        return std::nullopt;
+    }
+    DynamicSection section;
+    for (std::uint64_t at = dynamic.offset; at + entry_size <= dynamic.offset + dynamic.file_size; at += entry_size) {
         const auto tag = image.word(at);
         const auto value = image.word(at + image.word_size());
         if (!tag || !value) {
@@ -219,35 +220,64 @@ std::optional<ElfLinking> parse(const ByteSource& source) {
             break;
         }
         if (*tag == dt_needed) {
-            if (needed_offsets.size() == max_needed) {
+            if (section.needed.size() == max_needed) {
                 return std::nullopt;
             }
-            needed_offsets.push_back(*value);
+            section.needed.push_back(*value);
         } else if (*tag == dt_strtab) {
-            strtab = *value;
+            section.strtab = *value;
         } else if (*tag == dt_strsz) {
-            strsz = *value;
+            section.strsz = *value;
         }
     }
-    if (needed_offsets.empty()) {
-        return linking;
+    return section;
+}
+
+// The names DT_NEEDED points at, within max_needed_bytes in all.
+std::optional<std::vector<std::string>> needed_names(const Image& image, const std::vector<Segment>& loads,
+                                                     const DynamicSection& section) {
+    std::vector<std::string> names;
+    if (section.needed.empty()) {
+        return names;
     }
-    if (!strtab || !strsz) {
-        return std::nullopt;
-    }
-    const auto table = file_offset(loads, *strtab);
-    if (!table) {
+    const auto table = section.strtab ? file_offset(loads, *section.strtab) : std::nullopt;
+    if (!table || !section.strsz) {
         return std::nullopt;
     }
     std::size_t name_bytes = 0;
-    for (const std::uint64_t offset : needed_offsets) {
-        auto name = image.string_at(*table, *strsz, offset, max_needed_bytes - name_bytes);
+    for (const std::uint64_t offset : section.needed) {
+        auto name = image.string_at(*table, *section.strsz, offset, max_needed_bytes - name_bytes);
         if (!name) {
             return std::nullopt;
         }
         name_bytes += name->size() + 1;
-        linking.needed.push_back(std::move(*name));
+        names.push_back(std::move(*name));
     }
+    return names;
+}
+
+std::optional<ElfLinking> parse(const ByteSource& source) {
+    std::array<std::uint8_t, 16> ident{};
+    if (source.size() < ident.size() || !source.read(0, ident) || ident[0] != 0x7f || ident[1] != 'E' ||
+        ident[2] != 'L' || ident[3] != 'F' || (ident[4] != 1 && ident[4] != 2) || (ident[5] != 1 && ident[5] != 2)) {
+        return std::nullopt;
+    }
+    const Image image(source, ident[4] == 2, ident[5] == 2);
+    const auto segments = read_segments(image);
+    if (!segments) {
+        return std::nullopt;
+    }
+    ElfLinking linking;
+    if (!segments->dynamic) {
+        return linking;  // statically linked
+    }
+    linking.dynamic = true;
+    const auto section = read_dynamic(image, *segments->dynamic);
+    auto names = section ? needed_names(image, segments->loads, *section) : std::nullopt;
+    if (!names) {
+        return std::nullopt;
+    }
+    linking.needed = std::move(*names);
     return linking;
 }
 

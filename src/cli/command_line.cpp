@@ -434,57 +434,71 @@ struct Definition {
     std::vector<std::pair<CLI::App*, Command>> commands;
 };
 
-void define(Definition& definition) {
-    Options& options = definition.options;
-    PasswordFlags& flags = definition.flags;
-    std::string& user = definition.user;
-    std::string& password = definition.password;
-    std::vector<CLI::Option*>& password_options = definition.password_options;
-    CLI::App& app = definition.app;
-    app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
-    app.require_subcommand(1);
-    app.set_version_flag("--version", std::function<std::string()>(version_text),
-                         "Print the version and the OpenSSL and libargon2 built with");
-    definition.globals = add_global_options(app, options);
-    const std::vector<GlobalOption>& globals = definition.globals;
+// A command that takes PWFILE first, with global options accepted after it.
+CLI::App* file_command(Definition& definition, const std::string& name, const std::string& description) {
+    CLI::App* command = definition.app.add_subcommand(name, description);
+    command->fallthrough();
+    command->add_option("PWFILE", definition.options.pwfile, "The password file")->required();
+    return command;
+}
 
-    CLI::App* set = app.add_subcommand("set", "Add a user or change a user's password")->alias("add");
-    CLI::App* delete_command = app.add_subcommand("delete", "Remove users");
-    CLI::App* verify = app.add_subcommand("verify", "Check a password: exit 0 match, 3 mismatch, 4 no such user");
-    CLI::App* list = app.add_subcommand("list", "List users with their hash algorithm and parameters");
-    CLI::App* upgrade = app.add_subcommand("upgrade", "Hash plain-text lines; leave hashed lines alone");
-    CLI::App* import = app.add_subcommand("import", "Set many users from user:password lines, CSV or JSON");
-    CLI::App* check = app.add_subcommand("check", "Find what a broker would reject or warn about: exit 0 clean, 1 not");
-    for (CLI::App* command : {set, delete_command, verify, list, upgrade, import, check}) {
-        command->fallthrough();
-        command->add_option("PWFILE", options.pwfile, "The password file")->required();
-    }
-    for (CLI::App* command : {set, verify}) {
-        command->add_option("USER", user, "The username")->required();
-        password_options.push_back(command->add_option("PASSWORD", password, "The password (only with -b)"));
-        add_password_options(*command, flags, command == set);
-    }
-    delete_command->add_option("USER", options.users, "Usernames to remove")->required();
-    delete_command->add_flag("--missing-ok", options.missing_ok, "Ignore users that are not in the file");
+void add_reload_options(CLI::App& command, Options& options) {
+    command.add_flag("--reload", options.reload, "Then check the file and make the broker re-read it");
+    command
+        .add_option("--conf", options.conf, "The configuration for --reload (default /etc/mosquitto/mosquitto.conf)")
+        ->option_text("CONF");
+}
+
+// set and verify: USER, then the password from the last argument or one of the sources.
+CLI::App* password_command(Definition& definition, CLI::App* command, bool allow_generate) {
+    command->add_option("USER", definition.user, "The username")->required();
+    definition.password_options.push_back(
+        command->add_option("PASSWORD", definition.password, "The password (only with -b)"));
+    add_password_options(*command, definition.flags, allow_generate);
+    return command;
+}
+
+CLI::App* define_set(Definition& definition) {
+    CLI::App* set = file_command(definition, "set", "Add a user or change a user's password")->alias("add");
+    password_command(definition, set, true);
+    add_reload_options(*set, definition.options);
+    return set;
+}
+
+CLI::App* define_delete(Definition& definition) {
+    Options& options = definition.options;
+    CLI::App* command = file_command(definition, "delete", "Remove users");
+    command->add_option("USER", options.users, "Usernames to remove")->required();
+    command->add_flag("--missing-ok", options.missing_ok, "Ignore users that are not in the file");
+    add_reload_options(*command, options);
+    return command;
+}
+
+CLI::App* define_import(Definition& definition) {
+    Options& options = definition.options;
+    CLI::App* import = file_command(definition, "import", "Set many users from user:password lines, CSV or JSON");
     import->add_option("SOURCE", options.source, "The records: a file, a pipe, /dev/fd/N, or - for stdin (default)");
     import->add_option("--format", options.format, "lines, csv, jsonl or json (needed with --prune)")
         ->option_text("FORMAT");
     import->add_flag("--prune", options.prune, "Remove users that SOURCE does not name (needs --format)");
     import->add_flag("--skip-invalid", options.skip_invalid, "Import the valid records and list the others");
     import->add_option("-j,--jobs", options.jobs, "Hashing threads (default: one per CPU)")->option_text("N");
-    check->add_option("--conf", options.conf, "The mosquitto.conf that should name PWFILE (and its broker's user)")
-        ->option_text("CONF");
-    CLI::App* broker =
-        app.add_subcommand("broker", "Point mosquitto.conf at a password file, or reload the running broker");
-    broker->require_subcommand(1);
-    broker->fallthrough();  // global options after `broker reload` reach the top level
-    CLI::App* reload = broker->add_subcommand("reload", "Check the password files, then make the broker re-read them");
+    add_reload_options(*import, options);
+    return import;
+}
+
+CLI::App* define_reload(CLI::App& broker, Options& options) {
+    CLI::App* reload = broker.add_subcommand("reload", "Check the password files, then make the broker re-read them");
     reload->fallthrough();
     reload->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)")
         ->option_text("CONF");
     reload->add_option("--pid", options.pid, "The broker's process (default: CONF's pid_file, then systemd)")
         ->option_text("PID");
-    CLI::App* enable = broker->add_subcommand("enable", "Make mosquitto.conf check clients against PWFILE");
+    return reload;
+}
+
+CLI::App* define_enable(CLI::App& broker, Options& options) {
+    CLI::App* enable = broker.add_subcommand("enable", "Make mosquitto.conf check clients against PWFILE");
     enable->fallthrough();
     enable->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)")
         ->option_text("CONF");
@@ -497,23 +511,42 @@ void define(Definition& definition) {
         ->option_text("PORT");
     enable->add_flag("--fix-permissions", options.fix_permissions,
                      "Give PWFILE to the broker's user if it cannot read it");
-    for (CLI::App* command : {set, delete_command, import, upgrade}) {
-        command->add_flag("--reload", options.reload, "Then check the file and make the broker re-read it");
-        command
-            ->add_option("--conf", options.conf,
-                         "The configuration for --reload (default /etc/mosquitto/mosquitto.conf)")
-            ->option_text("CONF");
-    }
-    definition.commands = {{set, Command::set},
-                           {delete_command, Command::delete_users},
-                           {verify, Command::verify},
-                           {list, Command::list},
-                           {upgrade, Command::upgrade},
-                           {import, Command::import},
-                           {check, Command::check},
-                           {reload, Command::broker_reload},
-                           {enable, Command::broker_enable}};
-    describe_for_help(app, definition.commands, globals);
+    return enable;
+}
+
+void define(Definition& definition) {
+    Options& options = definition.options;
+    CLI::App& app = definition.app;
+    app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::function<std::string()>(version_text),
+                         "Print the version and the OpenSSL and libargon2 built with");
+    definition.globals = add_global_options(app, options);
+    definition.commands.emplace_back(define_set(definition), Command::set);
+    definition.commands.emplace_back(define_delete(definition), Command::delete_users);
+    definition.commands.emplace_back(
+        password_command(
+            definition,
+            file_command(definition, "verify", "Check a password: exit 0 match, 3 mismatch, 4 no such user"), false),
+        Command::verify);
+    definition.commands.emplace_back(
+        file_command(definition, "list", "List users with their hash algorithm and parameters"), Command::list);
+    CLI::App* upgrade = file_command(definition, "upgrade", "Hash plain-text lines; leave hashed lines alone");
+    add_reload_options(*upgrade, options);
+    definition.commands.emplace_back(upgrade, Command::upgrade);
+    definition.commands.emplace_back(define_import(definition), Command::import);
+    CLI::App* check =
+        file_command(definition, "check", "Find what a broker would reject or warn about: exit 0 clean, 1 not");
+    check->add_option("--conf", options.conf, "The mosquitto.conf that should name PWFILE (and its broker's user)")
+        ->option_text("CONF");
+    definition.commands.emplace_back(check, Command::check);
+    CLI::App* broker =
+        app.add_subcommand("broker", "Point mosquitto.conf at a password file, or reload the running broker");
+    broker->require_subcommand(1);
+    broker->fallthrough();  // global options after `broker reload` reach the top level
+    definition.commands.emplace_back(define_reload(*broker, options), Command::broker_reload);
+    definition.commands.emplace_back(define_enable(*broker, options), Command::broker_enable);
+    describe_for_help(app, definition.commands, definition.globals);
 }
 
 }  // namespace
@@ -573,56 +606,56 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     return parsed;
 }
 
+namespace {
+
+void add_names(const CLI::Option& option, std::vector<std::string>& names) {
+    for (const auto& name : option.get_snames()) {
+        names.push_back("-" + name);
+    }
+    for (const auto& name : option.get_lnames()) {
+        names.push_back("--" + name);
+    }
+}
+
+// One command's shape: its own options, then the global ones that apply to it.
+CommandShape shape_of(const Definition& definition, const CLI::App& app, const std::string& path) {
+    CommandShape shape;
+    shape.path = path;
+    shape.aliases = app.get_aliases();
+    for (const CLI::Option* option : app.get_options()) {
+        if (option->nonpositional()) {
+            add_names(*option, shape.options);
+        }
+    }
+    for (const auto& [command, kind] : definition.commands) {
+        for (const auto& global : definition.globals) {
+            if (command == &app &&
+                std::find(global.commands.begin(), global.commands.end(), kind) != global.commands.end()) {
+                add_names(*global.option, shape.options);
+            }
+        }
+    }
+    for (const CLI::App* nested : app.get_subcommands({})) {
+        shape.subcommands.push_back(nested->get_name());
+    }
+    return shape;
+}
+
+}  // namespace
+
 std::vector<CommandShape> command_shapes() {
     Options options;
     Definition definition(options);
     define(definition);
-    const auto names_of_option = [](const CLI::Option& option, std::vector<std::string>& names) {
-        for (const auto& name : option.get_snames()) {
-            names.push_back("-" + name);
-        }
-        for (const auto& name : option.get_lnames()) {
-            names.push_back("--" + name);
-        }
-    };
-    const auto names_of = [&](const CLI::App& app, std::vector<std::string>& names) {
-        for (const CLI::Option* option : app.get_options()) {
-            if (option->nonpositional()) {
-                names_of_option(*option, names);
-            }
-        }
-    };
-    std::vector<CommandShape> shapes(1);
-    names_of(definition.app, shapes.front().options);
-    std::vector<std::pair<const CLI::App*, std::string>> pending;
-    for (const CLI::App* command : definition.app.get_subcommands({})) {
-        pending.emplace_back(command, command->get_name());
-    }
+    std::vector<CommandShape> shapes;
+    std::vector<std::pair<const CLI::App*, std::string>> pending = {{&definition.app, ""}};
     while (!pending.empty()) {
         const auto [app, path] = pending.front();
         pending.erase(pending.begin());
-        CommandShape shape;
-        shape.path = path;
-        shape.aliases = app->get_aliases();
-        names_of(*app, shape.options);
-        for (const auto& [command, kind] : definition.commands) {
-            if (command != app) {
-                continue;
-            }
-            for (const auto& global : definition.globals) {
-                if (std::find(global.commands.begin(), global.commands.end(), kind) != global.commands.end()) {
-                    names_of_option(*global.option, shape.options);
-                }
-            }
-        }
+        shapes.push_back(shape_of(definition, *app, path));
         for (const CLI::App* nested : app->get_subcommands({})) {
-            shape.subcommands.push_back(nested->get_name());
-            pending.emplace_back(nested, path + " " + nested->get_name());
+            pending.emplace_back(nested, path.empty() ? nested->get_name() : path + " " + nested->get_name());
         }
-        shapes.push_back(std::move(shape));
-    }
-    for (const CLI::App* command : definition.app.get_subcommands({})) {
-        shapes.front().subcommands.push_back(command->get_name());
     }
     return shapes;
 }

@@ -53,49 +53,60 @@ std::string option_row(const CLI::Option& option) {
     return row(typed_name(option), option.get_description());
 }
 
-std::string HelpFormatter::make_help(const CLI::App* app, std::string name, CLI::AppFormatMode /*mode*/) const {
-    // An option or command in no group is hidden, as CLI11 hides it.
-    const auto positionals = app->get_options(
-        [](const CLI::Option* option) { return option->get_positional() && !option->get_group().empty(); });
-    const auto named = app->get_options(
-        [](const CLI::Option* option) { return option->nonpositional() && !option->get_group().empty(); });
-    const auto commands = app->get_subcommands([](const CLI::App* command) { return !command->get_group().empty(); });
+namespace {
 
-    std::string text = app->get_description() + "\nUsage: " + name;
-    if (!named.empty()) {
-        text += " [OPTIONS]";
-    }
+using Options = std::vector<const CLI::Option*>;
+using Commands = std::vector<const CLI::App*>;
+
+// `Usage: mqpasswd set [OPTIONS] PWFILE USER [PASSWORD]`
+std::string usage_line(const std::string& name, const Options& positionals, bool has_options, bool has_commands) {
+    std::string text = "Usage: " + name + (has_options ? " [OPTIONS]" : "");
     for (const CLI::Option* positional : positionals) {
         const std::string shown = positional->get_name() + (positional->get_items_expected_max() > 1 ? "..." : "");
         text += " " + (positional->get_required() ? shown : "[" + shown + "]");
     }
-    if (!commands.empty()) {
-        text += " COMMAND";
+    return text + (has_commands ? " COMMAND" : "") + "\n";
+}
+
+std::string option_section(const std::string& title, const Options& options) {
+    if (options.empty()) {
+        return {};
     }
-    text += "\n";
-    if (!positionals.empty()) {
-        text += "\nArguments:\n";
-        for (const CLI::Option* positional : positionals) {
-            text += option_row(*positional);
+    std::string text = "\n" + title + ":\n";
+    for (const CLI::Option* option : options) {
+        text += option_row(*option);
+    }
+    return text;
+}
+
+std::string command_section(const Commands& commands) {
+    if (commands.empty()) {
+        return {};
+    }
+    std::string text = "\nCommands:\n";
+    for (const CLI::App* command : commands) {
+        std::string names = command->get_name();
+        for (const auto& alias : command->get_aliases()) {
+            names += ", " + alias;
         }
+        text += row(names, command->get_description());
     }
-    if (!named.empty()) {
-        text += "\nOptions:\n";
-        for (const CLI::Option* option : named) {
-            text += option_row(*option);
-        }
-    }
-    if (!commands.empty()) {
-        text += "\nCommands:\n";
-        for (const CLI::App* command : commands) {
-            std::string names = command->get_name();
-            for (const auto& alias : command->get_aliases()) {
-                names += ", " + alias;
-            }
-            text += row(names, command->get_description());
-        }
-    }
-    text += "\n";
+    return text;
+}
+
+}  // namespace
+
+std::string HelpFormatter::make_help(const CLI::App* app, std::string name, CLI::AppFormatMode /*mode*/) const {
+    // An option or command in no group is hidden, as CLI11 hides it.
+    const Options positionals = app->get_options(
+        [](const CLI::Option* option) { return option->get_positional() && !option->get_group().empty(); });
+    const Options named = app->get_options(
+        [](const CLI::Option* option) { return option->nonpositional() && !option->get_group().empty(); });
+    const auto listed = app->get_subcommands([](const CLI::App* command) { return !command->get_group().empty(); });
+    const Commands commands(listed.begin(), listed.end());
+    std::string text =
+        app->get_description() + "\n" + usage_line(name, positionals, !named.empty(), !commands.empty()) +
+        option_section("Arguments", positionals) + option_section("Options", named) + command_section(commands) + "\n";
     if (const std::string footer = app->get_footer(); !footer.empty()) {
         text += footer + "\n";
     }
