@@ -34,35 +34,6 @@ Error too_large(const std::string& path, const Budget& budget) {
             path};
 }
 
-// Reads `fd` to its end, refusing more than the budget's bytes.
-std::string read_within(int fd, std::size_t size, const std::string& path, const Budget& budget) {
-    // One byte more than the file: the read that sees the end needs room, and a file that grew
-    // past the limit since fstat is caught by the same check.
-    std::string content(std::min(size, budget.bytes) + 1, '\0');
-    std::size_t used = 0;
-    for (;;) {
-        if (used == content.size()) {
-            if (used > budget.bytes) {
-                throw too_large(path, budget);
-            }
-            content.resize(std::min(budget.bytes + 1, used + 65536));
-        }
-        const ssize_t got = ::read(fd, content.data() + used, content.size() - used);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got < 0) {
-            throw system_error(path, "cannot read", errno);
-        }
-        if (got == 0) {
-            break;
-        }
-        used += static_cast<std::size_t>(got);
-    }
-    content.resize(used);
-    return content;
-}
-
 // The file's text (nothing: it does not exist), opened with read_file's refusals; its size is
 // checked before anything is read, so a huge file costs nothing.
 std::optional<std::string> read_bounded(const std::string& path, Budget& budget) {
@@ -77,7 +48,11 @@ std::optional<std::string> read_bounded(const std::string& path, Budget& budget)
     if (larger_than(info, budget.bytes)) {
         throw too_large(path, budget);
     }
-    std::string content = read_within(fd.get(), static_cast<std::size_t>(info.st_size), path, budget);
+    auto read = read_at_most(fd.get(), static_cast<std::size_t>(info.st_size), budget.bytes, path);
+    if (!read) {
+        throw too_large(path, budget);  // it grew past the budget since fstat
+    }
+    std::string content = std::move(*read);
     budget.bytes -= content.size();
     return content;
 }

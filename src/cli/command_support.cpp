@@ -5,6 +5,7 @@
 #include "core/fs/file_owner.hpp"
 #include "core/fs/file_snapshot.hpp"
 #include "core/input/password_source.hpp"
+#include "core/pwfile/password.hpp"
 #include "core/pwfile/username.hpp"
 
 namespace mqpasswd::cli {

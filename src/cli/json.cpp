@@ -1,7 +1,7 @@
 // JSON encoding. Usernames read from a file may be any bytes, so encoding must never fail.
 #include "cli/json.hpp"
 
-#include "core/pwfile/username.hpp"
+#include "core/utf8.hpp"
 
 #include <cstdio>
 

@@ -4,6 +4,7 @@
 
 #include "core/crypto/base64.hpp"
 #include "core/crypto/pbkdf2.hpp"
+#include "core/crypto/random.hpp"
 #include "core/crypto/secret.hpp"
 #include "core/error.hpp"
 
@@ -11,7 +12,6 @@
 #include <climits>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <array>
 #include <charconv>
@@ -239,12 +239,6 @@ HashInfo inspect_hash(std::string_view encoded) {
     HashInfo info;
     info.kind = encoded.starts_with('$') ? HashKind::unknown : HashKind::plain_text;
     return info;
-}
-
-void random_bytes(std::span<std::uint8_t> out) {
-    if (out.size() > INT_MAX || RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
-        throw Error(ExitCode::failure, "cannot get random bytes for a salt from OpenSSL");
-    }
 }
 
 std::string make_hash(const HashSpec& spec, const Secret& password) {

@@ -49,9 +49,6 @@ struct HashInfo {
 
 [[nodiscard]] HashInfo inspect_hash(std::string_view encoded);
 
-// Fills `out` from OpenSSL's CSPRNG (RAND_bytes); throws Error if it fails.
-void random_bytes(std::span<std::uint8_t> out);
-
 // A new hash with a fresh random salt (RAND_bytes).
 [[nodiscard]] std::string make_hash(const HashSpec& spec, const Secret& password);
 // The same with a given salt; for test vectors and reproducible fixtures.

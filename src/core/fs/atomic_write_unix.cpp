@@ -2,12 +2,12 @@
 // with the temp created 0600 before any byte is written, so no hash is ever exposed.
 #include "core/fs/atomic_write.hpp"
 
+#include "core/crypto/random.hpp"
 #include "core/error.hpp"
 #include "core/fs/unique_fd.hpp"
 #include "core/sys/signal_guard.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <array>
 #include <cerrno>
@@ -30,10 +30,8 @@ bool is_temp_file_of(std::string_view entry, const std::string& prefix) {
 }
 
 std::string random_suffix() {
-    std::array<unsigned char, 8> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-        throw Error(ExitCode::failure, "cannot get random bytes from OpenSSL");
-    }
+    std::array<std::uint8_t, 8> bytes{};
+    random_bytes(bytes);
     static constexpr char hex[] = "0123456789abcdef";
     std::string suffix;
     for (const unsigned char byte : bytes) {

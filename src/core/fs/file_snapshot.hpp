@@ -4,6 +4,7 @@
 #include "core/fs/safe_path.hpp"
 #include "core/fs/unique_fd.hpp"
 
+#include <optional>
 #include <string>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -28,6 +29,11 @@ struct FileSnapshot {
 
 // The same for a path (for read-only commands that take no lock).
 [[nodiscard]] FileSnapshot read_file(const std::string& path);
+
+// Reads `fd` to its end: at most `limit` bytes (nothing when there are more), `expected` (its
+// size from fstat) sizing the buffer. Throws Error naming `display` when a read fails.
+[[nodiscard]] std::optional<std::string> read_at_most(int fd, std::size_t expected, std::size_t limit,
+                                                      const std::string& display);
 
 // Opens a file for reading with the same refusals as read_file; an invalid fd when it is missing.
 // For readers that stream a file too large to hold.

@@ -17,37 +17,8 @@
 namespace mqpasswd {
 namespace {
 
-constexpr std::uint64_t max_file_size = std::uint64_t{1}
-                                        << 30;  // 1 GiB: millions of users; anything bigger is not a pwfile
-
-std::string read_all(int fd, std::size_t expected, const std::string& display_path) {
-    std::string content;
-    // One byte more than the file: the read that sees the end needs room, and growing a buffer
-    // the size of the file would copy it (twice the memory, for a moment).
-    content.resize(expected + 1);
-    std::size_t used = 0;
-    for (;;) {
-        if (used == content.size()) {
-            if (content.size() >= static_cast<std::size_t>(max_file_size)) {
-                throw Error(ExitCode::failure, "file is larger than 1 GiB", display_path);
-            }
-            content.resize(content.size() + 65536);  // the file grew while we read it
-        }
-        const ssize_t got = ::read(fd, content.data() + used, content.size() - used);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got < 0) {
-            throw system_error(display_path, "cannot read", errno);
-        }
-        if (got == 0) {
-            break;
-        }
-        used += static_cast<std::size_t>(got);
-    }
-    content.resize(used);
-    return content;
-}
+constexpr std::size_t max_file_size = std::size_t{1}
+                                      << 30;  // 1 GiB: millions of users; anything bigger is not a pwfile
 
 void check_regular(const struct stat& info, const std::string& display_path) {
     if (!S_ISREG(info.st_mode)) {
@@ -68,6 +39,35 @@ void throw_open_error(int errno_value, const std::string& display_path) {
 }
 
 }  // namespace
+
+std::optional<std::string> read_at_most(int fd, std::size_t expected, std::size_t limit, const std::string& display) {
+    // One byte more than expected: the read that sees the end needs room, growing a buffer the
+    // size of the file would copy it (twice the memory, for a moment), and a file that grew past
+    // the limit since fstat is caught by the same check.
+    std::string content(std::min(expected, limit) + 1, '\0');
+    std::size_t used = 0;
+    for (;;) {
+        if (used == content.size()) {
+            if (used > limit) {
+                return std::nullopt;
+            }
+            content.resize(std::min(limit + 1, used + 65536));
+        }
+        const ssize_t got = ::read(fd, content.data() + used, content.size() - used);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            throw system_error(display, "cannot read", errno);
+        }
+        if (got == 0) {
+            break;
+        }
+        used += static_cast<std::size_t>(got);
+    }
+    content.resize(used);
+    return content;
+}
 
 std::string resolved_path(const std::string& path) {
     char* real = ::realpath(path.c_str(), nullptr);
@@ -111,7 +111,11 @@ FileSnapshot read_file_at(int dir_fd, const std::string& name, const std::string
     }
     snapshot.exists = true;
     snapshot.ownership = {info.st_uid, info.st_gid, info.st_mode & 07777};
-    snapshot.content = read_all(fd.get(), static_cast<std::size_t>(info.st_size), display_path);
+    auto content = read_at_most(fd.get(), static_cast<std::size_t>(info.st_size), max_file_size, display_path);
+    if (!content) {
+        throw Error(ExitCode::failure, "file is larger than 1 GiB", display_path);  // it grew while read
+    }
+    snapshot.content = std::move(*content);
     return snapshot;
 }
 

@@ -3,6 +3,7 @@
 // this scales with cores while the file edit stays linear.
 #include "core/input/bulk_import.hpp"
 
+#include "core/crypto/random.hpp"
 #include "core/error.hpp"
 #include "core/pwfile/profile.hpp"
 #include "core/pwfile/username.hpp"

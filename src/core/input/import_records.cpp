@@ -3,6 +3,7 @@
 #include "core/input/import_records.hpp"
 
 #include "core/error.hpp"
+#include "core/pwfile/password.hpp"
 #include "core/pwfile/username.hpp"
 #include "core/quote.hpp"
 #include "core/text.hpp"

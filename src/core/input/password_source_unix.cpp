@@ -2,6 +2,7 @@
 // or std::string ever holds them.
 #include "core/input/password_source.hpp"
 
+#include "core/crypto/random.hpp"
 #include "core/error.hpp"
 #include "core/fs/source_file.hpp"
 #include "core/fs/unique_fd.hpp"
@@ -9,7 +10,6 @@
 #include "core/sys/signal_guard.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <cerrno>
 #include <chrono>
@@ -326,11 +326,9 @@ Secret generate_password(std::size_t length) {
     // The largest multiple of the alphabet size below 256: bytes above it would bias the choice.
     constexpr unsigned limit = 256 - 256 % alphabet.size();
     Secret password;
-    unsigned char pool[64];
+    std::uint8_t pool[64];
     while (password.size() < length) {
-        if (RAND_bytes(pool, sizeof pool) != 1) {
-            throw Error(ExitCode::failure, "cannot get random bytes from OpenSSL");
-        }
+        random_bytes(pool);
         for (const unsigned char byte : pool) {
             if (byte < limit && password.size() < length) {
                 password.push_back(alphabet[byte % alphabet.size()]);

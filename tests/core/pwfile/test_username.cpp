@@ -1,4 +1,3 @@
-#include "core/crypto/secret.hpp"
 #include "core/pwfile/username.hpp"
 #include "support/catch.hpp"
 
@@ -30,14 +29,4 @@ TEST_CASE("each username rule gives its own reason", "[username]") {
     CHECK(username_problem("alice ") == "username must not start or end with a space (the broker would trim it)");
     CHECK(username_problem("#alice") ==
           "username must not start with '#' (the broker would read the line as a comment)");
-}
-
-TEST_CASE("password rules", "[username]") {
-    CHECK_FALSE(password_problem(Secret::copy_of("x")));
-    CHECK_FALSE(password_problem(Secret::copy_of("pa:ss word \xff")));
-    CHECK_FALSE(password_problem(Secret::copy_of(std::string(65535, 'p'))));
-    CHECK(password_problem(Secret::copy_of("")) == "password is empty");
-    CHECK(password_problem(Secret::copy_of(std::string(65536, 'p'))) == "password is longer than 65535 bytes");
-    CHECK(password_problem(Secret::copy_of(std::string("ab\0c", 4))) ==
-          "password contains a NUL byte (the broker would ignore everything after it)");
 }
