@@ -29,13 +29,6 @@ void print_warning(std::string_view message);
 
 [[nodiscard]] std::string describe_hash(const HashInfo& info);
 
-// The hash a command writes and why: the spec and the broker profile it was chosen for.
-struct WriteTarget {
-    HashSpec spec;
-    BrokerTarget broker = broker_2_0;
-    std::string reason;  // how the broker version was decided
-};
-
 // What --reload did after a write (or, on a dry run, would do).
 struct ReloadOutcome {
     bool requested = false;

@@ -27,11 +27,7 @@ Decision decide(const PwLine* existing, bool single, const ImportRecord& record,
                 const BrokerTarget& broker, std::span<const std::uint8_t> salt) {
     Decision decision;
     if (existing != nullptr) {
-        decision.action = Action::updated;
-        if (existing->kind == LineKind::entry && verify_hash(existing->hash, record.password) == Verification::match) {
-            const bool good = single && meets_target(inspect_hash(existing->hash), spec, broker);
-            decision.action = good ? Action::unchanged : Action::rehashed;
-        }
+        decision.action = action_on_existing(*existing, single, record.password, spec, broker);
     }
     if (decision.action != Action::unchanged) {
         decision.line = new_entry(record.username, make_hash(spec, record.password, salt));

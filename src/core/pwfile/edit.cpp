@@ -15,21 +15,15 @@ std::size_t lines_of(const PwFile& file, std::string_view user) {
                                                   [&](const PwLine& line) { return line.username == user; }));
 }
 
-// What setting this password does to the user's existing line.
-Action classify_existing(const PwFile& file, std::size_t index, const Secret& password, const HashSpec& spec,
-                         const BrokerTarget& broker) {
-    const PwLine& line = file.lines()[index];
-    if (line.kind != LineKind::entry) {
-        return Action::updated;
-    }
-    if (verify_hash(line.hash, password) != Verification::match) {
-        return Action::updated;
-    }
-    const bool single = lines_of(file, line.username) == 1;
-    return single && meets_target(inspect_hash(line.hash), spec, broker) ? Action::unchanged : Action::rehashed;
-}
-
 }  // namespace
+
+Action action_on_existing(const PwLine& line, bool single_line, const Secret& password, const HashSpec& spec,
+                          const BrokerTarget& broker) {
+    if (line.kind != LineKind::entry || verify_hash(line.hash, password) != Verification::match) {
+        return Action::updated;
+    }
+    return single_line && meets_target(inspect_hash(line.hash), spec, broker) ? Action::unchanged : Action::rehashed;
+}
 
 std::string_view action_name(Action action) noexcept {
     switch (action) {
@@ -60,8 +54,9 @@ bool EditReport::changed() const noexcept {
 EditReport set_user(PwFile& file, const std::string& user, const Secret& password, const HashSpec& spec,
                     const BrokerTarget& broker) {
     const std::size_t index = file.find(user);
-    const Action action =
-        index == PwFile::npos ? Action::added : classify_existing(file, index, password, spec, broker);
+    const Action action = index == PwFile::npos ? Action::added
+                                                : action_on_existing(file.lines()[index], lines_of(file, user) == 1,
+                                                                     password, spec, broker);
     if (action != Action::unchanged) {
         file.set(user, make_hash(spec, password));
     }

@@ -36,6 +36,12 @@ struct EditReport {
     [[nodiscard]] bool changed() const noexcept;
 };
 
+// The idempotence rule (DESIGN §3), for set and import alike: what setting `password` does to the
+// user's existing line. `unchanged` when it verifies against a hash that meets the target and
+// the user has no other line; `rehashed` when it verifies but falls short; otherwise `updated`.
+[[nodiscard]] Action action_on_existing(const PwLine& line, bool single_line, const Secret& password,
+                                        const HashSpec& spec, const BrokerTarget& broker);
+
 // Adds or changes the user. Idempotent (DESIGN §3): a password that already verifies against a
 // hash meeting the target is left as it is.
 [[nodiscard]] EditReport set_user(PwFile& file, const std::string& user, const Secret& password, const HashSpec& spec,

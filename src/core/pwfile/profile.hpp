@@ -42,6 +42,13 @@ struct HashRequest {
     std::optional<std::uint32_t> iterations;
 };
 
+// The hash a command writes and why: the spec and the broker it was chosen for.
+struct WriteTarget {
+    HashSpec spec;
+    BrokerTarget broker = broker_2_0;
+    std::string reason;  // how the broker was decided: "mosquitto 2.0.11 at /usr/sbin/mosquitto"
+};
+
 // The spec to write for that broker. Throws a usage Error for a combination the broker cannot
 // read (argon2id for 2.0, for a 2.1 without libargon2, or for one whose build is unknown) or that
 // makes no sense (--iterations with another algorithm). `why_target`, when given, says how the
