@@ -323,7 +323,7 @@ std::vector<LineProblem> PwFile::malformed_lines() const {
     std::vector<LineProblem> problems;
     for (const auto& line : lines_) {
         if (line.kind == LineKind::malformed) {
-            problems.push_back({line.source_line, line_problem(line), std::string(line.username)});
+            problems.push_back({line.source_line, line_problem(line)});
         }
     }
     return problems;
@@ -364,8 +364,7 @@ std::vector<LineProblem> PwFile::duplicate_users() const {
     std::vector<LineProblem> problems;
     for (const auto& [index, first] : repeats) {
         const PwLine& line = lines_[index];
-        problems.push_back({line.source_line, duplicate_message(line.username, lines_[first].source_line),
-                            std::string(line.username)});
+        problems.push_back({line.source_line, duplicate_message(line.username, lines_[first].source_line)});
     }
     return problems;
 }

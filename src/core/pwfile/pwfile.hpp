@@ -45,8 +45,7 @@ struct PwLine {
 // A problem found in a file, for FILE:LINE messages.
 struct LineProblem {
     std::size_t line;
-    std::string message;
-    std::string username;  // the user the line names, when it names one
+    std::string message;  // names the user, when the line names one
 };
 
 // A line to add or replace, made off the file (a bulk import hashes on several threads).

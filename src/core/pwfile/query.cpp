@@ -83,7 +83,7 @@ void list_users(const std::string& path, const ListingHandlers& handlers) {
     while (const auto raw = reader.next()) {
         const PwLine line = classify_line(raw->text, raw->eol, raw->number);
         if (line.kind == LineKind::malformed) {
-            handlers.problem({raw->number, line_problem(line), std::string(line.username)});
+            handlers.problem({raw->number, line_problem(line)});
         } else if (line.kind == LineKind::entry && handlers.name) {
             handlers.name(line.username);
         }
@@ -105,7 +105,7 @@ void list_users(const std::string& path, const ListingHandlers& handlers) {
         }
         const auto [it, inserted] = first_line.try_emplace(std::string(line.username), raw->number);
         if (!inserted) {
-            handlers.problem({raw->number, duplicate_message(line.username, it->second), std::string(line.username)});
+            handlers.problem({raw->number, duplicate_message(line.username, it->second)});
         }
     }
 }

@@ -124,7 +124,6 @@ TEST_CASE("duplicates are reported at the later line, naming the first", "[pwfil
     REQUIRE(duplicates.size() == 1);
     CHECK(duplicates[0].line == 3);
     CHECK(duplicates[0].message == "duplicate user 'a' (first at line 1)");
-    CHECK(duplicates[0].username == "a");
 }
 
 TEST_CASE("usernames match exactly and case-sensitively after trimming", "[pwfile]") {
@@ -204,5 +203,5 @@ TEST_CASE("every repeat is reported in file order, naming its user's first line"
     CHECK(duplicates[1].line == 5);
     CHECK(duplicates[2].line == 6);
     CHECK(duplicates[3].line == 8);
-    CHECK(duplicates[3].username == "a");
+    CHECK(duplicates[3].message.starts_with("duplicate user 'a'"));
 }
