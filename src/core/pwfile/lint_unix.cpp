@@ -39,6 +39,9 @@ std::optional<std::string> hash_problem(const HashInfo& info, const BrokerTarget
     case HashKind::unknown:
         return "has a hash format no Mosquitto broker reads";
     case HashKind::argon2id:
+        if (readable_by(info, broker)) {  // the rule is readable_by's; what follows only words it
+            break;
+        }
         if (broker.version == BrokerVersion::v2_0) {
             return "has an argon2id hash, which a 2.0 broker cannot read";
         }
@@ -46,14 +49,11 @@ std::optional<std::string> hash_problem(const HashInfo& info, const BrokerTarget
             return "has an argon2id hash, which this 2.1 broker cannot read: it is built without libargon2 (as "
                    "Debian's and the Docker image's are) and stops at this line";
         }
-        if (broker.argon2 == Argon2Support::unknown) {
-            // An error, not a warning: `broker reload` refuses on errors, and a broker without
-            // libargon2 stops at the reload.
-            return "has an argon2id hash, which a 2.1 broker built without libargon2 (Debian's, the Docker image's) "
-                   "cannot read and stops at; nothing says whether the target broker has it (--broker-argon2 yes if "
-                   "it does)";
-        }
-        break;
+        // Unknown build: an error, not a warning: `broker reload` refuses on errors, and a broker
+        // without libargon2 stops at the reload.
+        return "has an argon2id hash, which a 2.1 broker built without libargon2 (Debian's, the Docker image's) "
+               "cannot read and stops at; nothing says whether the target broker has it (--broker-argon2 yes if "
+               "it does)";
     case HashKind::sha512:
     case HashKind::sha512_pbkdf2:
         if (!readable_by(info, broker)) {

@@ -56,8 +56,8 @@ struct WriteTarget {
 [[nodiscard]] HashSpec target_spec(const BrokerTarget& broker, const HashRequest& request,
                                    std::string_view why_target = {});
 
-// Why that broker cannot read an argon2id line ("" when it can): the one wording of the rule, for
-// target_spec's refusal and for `check`.
+// Why that broker cannot read an argon2id line ("" when it can), as target_spec's refusal says it;
+// `check` words the same rule (readable_by) per line.
 [[nodiscard]] std::string argon2_problem(const BrokerTarget& broker);
 
 // Whether that broker accepts the stored hash at all (argon2id: only when known to).
