@@ -1,6 +1,7 @@
 // Steps several commands share: choosing the hash to write, reading the password.
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/terminal_prompt.hpp"
 #include "core/error.hpp"
 #include "core/fs/file_owner.hpp"
 #include "core/fs/file_snapshot.hpp"
@@ -49,8 +50,10 @@ Secret obtain_password(Options& options, bool confirm) {
         wipe(options.password_argument);
         print_warning("a password on the command line can be seen by other users (ps, /proc); "
                       "prefer --stdin, --password-fd or the prompt");
+    } else if (options.password_source.kind == PasswordSourceKind::prompt) {
+        password = prompt_password(confirm);
     } else {
-        password = read_password(options.password_source, confirm);
+        password = read_password(options.password_source);
     }
     if (const auto problem = password_problem(password)) {
         throw Error(ExitCode::failure, *problem);

@@ -5,21 +5,15 @@
 // we keep it, and with it the kernel's 4095-byte line, so a line that reaches it is refused.
 #include "cli/compat_prompt.hpp"
 
-#include "core/input/password_source.hpp"
-#include "core/sys/signal_guard.hpp"
+#include "cli/terminal_prompt.hpp"
 
 #include <cerrno>
-#include <iostream>
-#include <termios.h>
 #include <unistd.h>
 
 namespace mqpasswd::cli {
 namespace {
 
 constexpr std::size_t fgets_limit = 65499;
-// A terminal in canonical mode keeps at most 4095 bytes of a line (N_TTY_BUF_SIZE - 1 on Linux)
-// and drops the rest unseen; a line that long may have been cut.
-constexpr std::size_t max_typed_line = 4095;
 
 // fgets: up to the limit or through the newline. False at end of input before any byte.
 bool read_entry(Secret& out) {
@@ -47,27 +41,14 @@ bool read_entry(Secret& out) {
 
 enum class Entry { ok, empty, too_long };
 
-// One prompt; on a terminal the entry is read with echo off (restored on every path, and by
-// the signal guard if the user presses Ctrl-C).
-Entry prompt_entry(const char* prompt, Secret& out) {
-    termios saved{};
-    if (::isatty(STDIN_FILENO) == 0 || ::tcgetattr(STDIN_FILENO, &saved) != 0) {
-        std::cout << prompt << std::flush;
+// One prompt on stdout; on a terminal the entry is read with echo off (terminal_prompt). Echo
+// goes off before the prompt shows (the real tool does it after, and a fast typist is echoed).
+Entry prompt_entry(std::string_view prompt, Secret& out) {
+    bool got = false;
+    if (!read_hidden(STDOUT_FILENO, prompt, TypedAhead::keep, [&] { got = read_entry(out); })) {
+        write_prompt(STDOUT_FILENO, prompt);
         return read_entry(out) && !out.empty() ? Entry::ok : Entry::empty;
     }
-    const TerminalGuard guard(STDIN_FILENO, saved);
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    bool got = false;
-    {
-        // Ctrl-Z must not leave the shell a terminal without echo.
-        const StopGuard stop(STDIN_FILENO, saved, quiet, STDOUT_FILENO, prompt);
-        // Echo off before the prompt shows (the real tool does it after, and a fast typist is echoed).
-        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-        std::cout << prompt << std::flush;
-        got = read_entry(out);
-    }
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     if (out.size() >= max_typed_line) {
         // The kernel may have kept only the start of what was typed, and hashing that would set a
         // password no one knows.
@@ -80,7 +61,7 @@ Entry prompt_entry(const char* prompt, Secret& out) {
 // The stderr line and exit code for an entry that is not a password.
 CompatPassword refused(Entry entry) {
     if (entry == Entry::too_long) {
-        std::cout << '\n';  // the Enter that ended the line was not echoed
+        write_prompt(STDOUT_FILENO, "\n");  // the Enter that ended the line was not echoed
         return {1, "Error: Password must be less than 4095 characters long when typed at a terminal.\n", Secret()};
     }
     return {1, "Error: Empty password.\n", Secret()};
@@ -93,12 +74,12 @@ CompatPassword compat_prompt() {
     if (const Entry entry = prompt_entry("Password: ", result.password); entry != Entry::ok) {
         return refused(entry);
     }
-    std::cout << '\n';
+    write_prompt(STDOUT_FILENO, "\n");
     Secret again;
     if (const Entry entry = prompt_entry("Reenter password: ", again); entry != Entry::ok) {
         return refused(entry);
     }
-    std::cout << '\n';
+    write_prompt(STDOUT_FILENO, "\n");
     if (!result.password.equals(again)) {
         return {2, "Error: Passwords do not match.\n", Secret()};
     }

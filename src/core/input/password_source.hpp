@@ -8,8 +8,6 @@
 #include <string>
 #include <string_view>
 
-struct termios;
-
 namespace mqpasswd {
 
 enum class PasswordSourceKind { prompt, stdin_line, fd, env, file, generate, argument };
@@ -27,24 +25,21 @@ struct PasswordSource {
 inline constexpr std::size_t min_generated_length = 8;
 inline constexpr std::size_t max_generated_length = 1024;
 
-// Reads the password from `source` (not `argument`, which the command line already holds).
-// `confirm` asks twice at a prompt. Throws Error on end of input, a mismatch, an over-long line
+// Reads the password from `source` (not `prompt`, the CLI's terminal_prompt, nor `argument`,
+// which the command line already holds). Throws Error on end of input, a mismatch, an over-long line
 // (at a terminal: 4095 bytes, what the kernel keeps of a line), an empty first line of a file,
 // descriptor or variable, or a prompt with no terminal; errors name the option that chose the
 // source. Returns the bytes without the line terminator.
-[[nodiscard]] Secret read_password(const PasswordSource& source, bool confirm);
+[[nodiscard]] Secret read_password(const PasswordSource& source);
 
-// While alive, Ctrl-Z (SIGTSTP) at a no-echo prompt puts `shown` back on the terminal `fd` before
-// the process stops, so the shell gets its echo back; on SIGCONT it sets `hidden` again and shows
-// `prompt` on `prompt_fd` once more (the stop discarded what was typed). For one prompt at a time;
-// the compat prompt uses it too. `prompt` must outlive the guard.
-class StopGuard {
-public:
-    StopGuard(int fd, const termios& shown, const termios& hidden, int prompt_fd, std::string_view prompt);
-    StopGuard(const StopGuard&) = delete;
-    StopGuard& operator=(const StopGuard&) = delete;
-    ~StopGuard();
+struct LineRead {
+    enum Status { ok, no_input, too_long, failed } status = ok;
+    int errno_value = 0;  // failed: the read's errno
 };
+
+// Reads one line of `fd` into `out` a byte at a time (without "\n" or "\r\n"), stopping once it
+// holds `limit` bytes. `no_input`: end of input before any byte. A last line without a newline counts.
+[[nodiscard]] LineRead read_secret_line(int fd, Secret& out, std::size_t limit);
 
 // A random password from an alphabet without look-alike characters, by rejection sampling over
 // RAND_bytes so that every character is equally likely.

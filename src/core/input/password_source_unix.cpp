@@ -7,39 +7,24 @@
 #include "core/fs/source_file.hpp"
 #include "core/fs/unique_fd.hpp"
 #include "core/pwfile/username.hpp"
-#include "core/sys/signal_guard.hpp"
 
 #include <openssl/crypto.h>
 
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <optional>
 #include <string_view>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 #include <utility>
 
 namespace mqpasswd {
 namespace {
 
-// A terminal in canonical mode keeps at most 4095 bytes of a line (N_TTY_BUF_SIZE - 1 on Linux)
-// and drops the rest unseen, so a line that long may be the start of a longer password; hashing
-// it would set a password no one knows (and the confirmation, cut the same way, would agree).
-constexpr std::size_t max_typed_line = 4095;
-
-struct LineRead {
-    enum Status { ok, no_input, too_long, failed } status = ok;
-    int errno_value = 0;  // failed: the read's errno
-};
-
-// Reads one line into `out` (without "\n" or "\r\n"), stopping once it holds `limit` bytes.
-// `no_input`: end of input before any byte. A last line without a newline counts.
-// `idle`: a non-blocking source (open_source_file) read with a bound on its silence.
+// read_secret_line; `idle`: a non-blocking source (open_source_file) read with a bound on its silence.
 LineRead read_line(int fd, Secret& out, std::size_t limit,
                    std::optional<std::pair<std::chrono::milliseconds, std::string>> idle = {}) {
     bool any = false;
@@ -126,120 +111,6 @@ Secret read_stdin() {
     return password;  // an empty line is refused by the caller, as for every source
 }
 
-void write_text(int fd, std::string_view text) {
-    while (!text.empty()) {
-        const ssize_t written = ::write(fd, text.data(), text.size());
-        if (written <= 0) {
-            if (written < 0 && errno == EINTR) {
-                continue;
-            }
-            return;  // a prompt that cannot be shown is not worth failing over
-        }
-        text.remove_prefix(static_cast<std::size_t>(written));
-    }
-}
-
-// StopGuard's state: one prompt at a time, so one slot, read by the handler.
-termios stop_shown;
-termios stop_hidden;
-volatile std::sig_atomic_t stop_fd = -1;
-int stop_prompt_fd = -1;
-std::string_view stop_prompt;
-struct sigaction stop_previous {};
-
-extern "C" void on_terminal_stop(int signal_number);
-
-void install_stop_handler() {
-    struct sigaction action {};
-    action.sa_handler = on_terminal_stop;
-    action.sa_flags = SA_RESTART;  // the read of the password resumes where it was
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGTSTP, &action, nullptr);
-}
-
-// Only async-signal-safe calls: tcsetattr, sigaction, sigprocmask, raise, write.
-extern "C" void on_terminal_stop(int signal_number) {
-    const int saved_errno = errno;
-    if (stop_fd >= 0) {
-        tcsetattr(stop_fd, TCSANOW, &stop_shown);
-    }
-    struct sigaction stop {};
-    stop.sa_handler = SIG_DFL;
-    sigemptyset(&stop.sa_mask);
-    sigaction(signal_number, &stop, nullptr);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, signal_number);
-    sigprocmask(SIG_UNBLOCK, &set, nullptr);
-    raise(signal_number);  // stops here; returns on SIGCONT
-    install_stop_handler();
-    if (stop_fd >= 0) {
-        tcsetattr(stop_fd, TCSANOW, &stop_hidden);
-        [[maybe_unused]] const auto ignored = write(stop_prompt_fd, stop_prompt.data(), stop_prompt.size());
-    }
-    errno = saved_errno;
-}
-
-// The terminal's line, or the reason there is none.
-Secret typed_line(const LineRead& read, Secret password) {
-    switch (read.status) {
-    case LineRead::failed:
-        throw system_error({}, "cannot read the password from the terminal", read.errno_value);
-    case LineRead::no_input:
-        throw Error(ExitCode::failure, "no password entered (end of input)");
-    case LineRead::too_long:
-        throw Error(ExitCode::failure, "the password is too long to type at a terminal (4095 bytes or more); "
-                                       "use --stdin or --password-file");
-    case LineRead::ok:
-        break;
-    }
-    return password;
-}
-
-// One prompt with echo off. The terminal is restored on return, on exceptions and on signals.
-Secret prompt_once(int tty_out, std::string_view prompt) {
-    termios saved{};
-    if (::tcgetattr(STDIN_FILENO, &saved) != 0) {
-        throw system_error({}, "cannot read the terminal settings", errno);
-    }
-    const TerminalGuard guard(STDIN_FILENO, saved);
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    Secret password;
-    LineRead read;
-    {
-        // Ends before echo is restored: a stop after that must not turn it off again.
-        const StopGuard stop(STDIN_FILENO, saved, quiet, tty_out, prompt);
-        // Echo goes off before the prompt appears: whoever sees the prompt may type at once.
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-        write_text(tty_out, prompt);
-        // Stopping at the limit leaves the rest of an over-long line queued: TCSAFLUSH discards it.
-        read = read_line(STDIN_FILENO, password, max_typed_line - 1);
-    }
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-    write_text(tty_out, "\n");
-    return typed_line(read, std::move(password));
-}
-
-Secret prompt(bool confirm) {
-    if (::isatty(STDIN_FILENO) == 0) {
-        throw Error(ExitCode::usage,
-                    "no password source: standard input is not a terminal; use --stdin, --password-fd, "
-                    "--password-env, --password-file, --generate or -b");
-    }
-    // Prompts go to the terminal itself so that stdout stays clean for --json and pipes.
-    UniqueFd tty(::open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC));
-    const int tty_out = tty.valid() ? tty.get() : STDERR_FILENO;
-    Secret password = prompt_once(tty_out, "Password: ");
-    if (confirm) {
-        const Secret again = prompt_once(tty_out, "Reenter password: ");
-        if (!password.equals(again)) {
-            throw Error(ExitCode::failure, "passwords do not match");
-        }
-    }
-    return password;
-}
-
 Secret from_environment(const std::string& name) {
     char* value = std::getenv(name.c_str());
     if (value == nullptr) {
@@ -274,10 +145,12 @@ Secret from_file(const std::string& path) {
 
 }  // namespace
 
-Secret read_password(const PasswordSource& source, bool confirm) {
+LineRead read_secret_line(int fd, Secret& out, std::size_t limit) {
+    return read_line(fd, out, limit);
+}
+
+Secret read_password(const PasswordSource& source) {
     switch (source.kind) {
-    case PasswordSourceKind::prompt:
-        return prompt(confirm);
     case PasswordSourceKind::stdin_line:
         return read_stdin();
     case PasswordSourceKind::fd:
@@ -289,33 +162,11 @@ Secret read_password(const PasswordSource& source, bool confirm) {
         return from_file(source.name);
     case PasswordSourceKind::generate:
         return generate_password(source.length);
+    case PasswordSourceKind::prompt:
     case PasswordSourceKind::argument:
         break;
     }
-    throw Error(ExitCode::failure, "internal error: the password argument is not read from a source");
-}
-
-StopGuard::StopGuard(int fd, const termios& shown, const termios& hidden, int prompt_fd, std::string_view prompt) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTSTP);
-    sigset_t previous_mask;
-    sigprocmask(SIG_BLOCK, &set, &previous_mask);  // the handler never sees a half-set slot
-    stop_shown = shown;
-    stop_hidden = hidden;
-    stop_prompt_fd = prompt_fd;
-    stop_prompt = prompt;
-    stop_fd = fd;
-    sigaction(SIGTSTP, nullptr, &stop_previous);
-    if (stop_previous.sa_handler != SIG_IGN) {  // a parent that ignores stops keeps them ignored
-        install_stop_handler();
-    }
-    sigprocmask(SIG_SETMASK, &previous_mask, nullptr);
-}
-
-StopGuard::~StopGuard() {
-    stop_fd = -1;
-    sigaction(SIGTSTP, &stop_previous, nullptr);
+    throw Error(ExitCode::failure, "internal error: the prompt and the argument are not read from a source");
 }
 
 Secret generate_password(std::size_t length) {

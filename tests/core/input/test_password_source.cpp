@@ -30,7 +30,7 @@ Secret from_fd(const std::string& content) {
     const int fd = pipe_with(content);
     PasswordSource source{PasswordSourceKind::fd, fd, {}, 20};
     try {
-        Secret password = read_password(source, false);
+        Secret password = read_password(source);
         ::close(fd);
         return password;
     } catch (...) {
@@ -42,7 +42,7 @@ Secret from_fd(const std::string& content) {
 // The one line main() would print for the error `read_password(source)` throws.
 std::string error_of(const PasswordSource& source) {
     try {
-        (void)read_password(source, false);
+        (void)read_password(source);
     } catch (const Error& error) {
         CHECK(error.code() == ExitCode::failure);
         return "mqpasswd: " + describe(error);
@@ -87,7 +87,7 @@ TEST_CASE("standard input keeps its own messages", "[password_source]") {
     ::dup2(fd, STDIN_FILENO);
     CHECK(error_of({PasswordSourceKind::stdin_line, -1, {}, 20}) ==
           "mqpasswd: the password from standard input is longer than 65535 bytes");
-    CHECK(read_password({PasswordSourceKind::stdin_line, -1, {}, 20}, false).empty());  // the line's end
+    CHECK(read_password({PasswordSourceKind::stdin_line, -1, {}, 20}).empty());  // the line's end
     CHECK(error_of({PasswordSourceKind::stdin_line, -1, {}, 20}) ==
           "mqpasswd: no password: standard input ended before a line was read");
     ::dup2(saved, STDIN_FILENO);
@@ -98,7 +98,7 @@ TEST_CASE("standard input keeps its own messages", "[password_source]") {
 TEST_CASE("an environment variable is read, then wiped and removed", "[password_source]") {
     ::setenv("MQPASSWD_TEST_PW", "from-env", 1);
     char* value = std::getenv("MQPASSWD_TEST_PW");
-    const Secret password = read_password({PasswordSourceKind::env, -1, "MQPASSWD_TEST_PW", 20}, false);
+    const Secret password = read_password({PasswordSourceKind::env, -1, "MQPASSWD_TEST_PW", 20});
     CHECK(password.equals("from-env"));
     CHECK(std::getenv("MQPASSWD_TEST_PW") == nullptr);
     CHECK(std::string(value, 8) == std::string(8, '\0'));  // our copy of the environment is zeroed
@@ -113,7 +113,7 @@ TEST_CASE("an environment variable is read, then wiped and removed", "[password_
 TEST_CASE("a password file's first line", "[password_source]") {
     const test::TempDir dir;
     test::write_file(dir.file("secret"), "from-file\nignored\n");
-    CHECK(read_password(file_source(dir.file("secret")), false).equals("from-file"));
+    CHECK(read_password(file_source(dir.file("secret"))).equals("from-file"));
 }
 
 // "the password file" is PWFILE everywhere else in mqpasswd: these name the option and the path.
@@ -147,28 +147,12 @@ TEST_CASE("password-file reads a FIFO, and names it when its writer sends nothin
         if (sent.empty()) {
             CHECK(error_of(file_source(fifo)) == "mqpasswd: " + fifo + ": --password-file: the file is empty");
         } else {
-            CHECK(read_password(file_source(fifo), false).equals("from-fifo"));
+            CHECK(read_password(file_source(fifo)).equals("from-fifo"));
         }
         int status = 0;
         ::waitpid(writer, &status, 0);
         CHECK(status == 0);
     }
-}
-
-TEST_CASE("the prompt refuses to run without a terminal instead of hanging", "[password_source]") {
-    const int saved = ::dup(STDIN_FILENO);
-    const int fd = pipe_with("pw\npw\n");
-    ::dup2(fd, STDIN_FILENO);
-    try {
-        (void)read_password({}, true);
-        FAIL("expected an error");
-    } catch (const Error& error) {
-        CHECK(error.code() == ExitCode::usage);
-        CHECK(error.message().rfind("no password source: standard input is not a terminal", 0) == 0);
-    }
-    ::dup2(saved, STDIN_FILENO);
-    ::close(saved);
-    ::close(fd);
 }
 
 TEST_CASE("generated passwords have the asked length, a safe alphabet and vary", "[password_source]") {
