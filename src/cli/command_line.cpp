@@ -15,6 +15,7 @@
 #include <climits>
 
 #include <algorithm>
+#include <cstring>
 #include <sys/stat.h>
 
 namespace mqpasswd::cli {
@@ -230,7 +231,8 @@ void refuse_misread_values(const std::vector<std::string>& args) {
 // What CLI11 would read wrongly, refused before it reads anything: an option that takes a value
 // followed by another option (`--conf --dry-run` would make "--dry-run" the configuration and do
 // the change for real), and a flag given a value (`--dry-run=no` would mean false).
-void refuse_options_misused(const std::vector<std::string>& args, const CLI::App& app) {
+// Every option of `app` and of its commands, nested ones too.
+std::vector<const CLI::Option*> all_options(const CLI::App& app) {
     std::vector<const CLI::Option*> options;
     std::vector<const CLI::App*> pending = {&app};
     while (!pending.empty()) {
@@ -243,6 +245,11 @@ void refuse_options_misused(const std::vector<std::string>& args, const CLI::App
             pending.push_back(nested);
         }
     }
+    return options;
+}
+
+void refuse_options_misused(const std::vector<std::string>& args, const CLI::App& app) {
+    const std::vector<const CLI::Option*> options = all_options(app);
     const auto named = [&](std::string_view word) -> const CLI::Option* {
         for (const CLI::Option* option : options) {
             if (!option->get_positional() && option->check_name(std::string(word))) {
@@ -329,7 +336,8 @@ void check_broker_action(const std::vector<std::string>& args) {
     throw Error(ExitCode::usage, message + "; it is mqpasswd broker enable or mqpasswd broker reload");
 }
 
-void check_command_word(std::vector<std::string>& args) {
+// Spellings CLI11 would read wrongly: the old `--reload=CONF`, and `--NAME=` with nothing after it.
+void refuse_value_spellings(const std::vector<std::string>& args) {
     for (const auto& arg : args) {
         if (arg.rfind("--reload=", 0) == 0) {  // the old spelling; CLI11 would only say "Could not convert"
             throw Error(ExitCode::usage, "--reload takes no value; name the configuration with --conf CONF");
@@ -339,6 +347,28 @@ void check_command_word(std::vector<std::string>& args) {
             throw Error(ExitCode::usage, arg.substr(0, arg.size() - 1) + " is given an empty value");
         }
     }
+}
+
+// A word that is no command: the error, naming the nearest command if one is close.
+[[noreturn]] void refuse_unknown_command(const std::string& typed, const std::vector<std::string>& known) {
+    std::string message = "unknown command " + quoted_name(typed);
+    std::string nearest;
+    std::size_t nearest_distance = 3;  // suggest only what is at most 2 edits away, or a prefix
+    for (const auto& name : known) {
+        const std::size_t distance = typed.size() >= 2 && name.rfind(typed, 0) == 0 ? 1 : edit_distance(typed, name);
+        if (distance < nearest_distance) {
+            nearest = name;
+            nearest_distance = distance;
+        }
+    }
+    if (!nearest.empty()) {
+        message += " (did you mean '" + nearest + "'?)";
+    }
+    throw Error(ExitCode::usage, message + "; the commands are " + commands_list() + " (mqpasswd --help)");
+}
+
+void check_command_word(std::vector<std::string>& args) {
+    refuse_value_spellings(args);
     if (args.empty()) {
         throw Error(ExitCode::usage, "a command is required: " + commands_list() + " (mqpasswd --help)");
     }
@@ -366,25 +396,9 @@ void check_command_word(std::vector<std::string>& args) {
     }
     if (*typed == "broker") {
         check_broker_action(args);
-        return;
+    } else if (std::find(known.begin(), known.end(), *typed) == known.end()) {
+        refuse_unknown_command(*typed, known);
     }
-    if (std::find(known.begin(), known.end(), *typed) != known.end()) {
-        return;
-    }
-    std::string message = "unknown command " + quoted_name(*typed);
-    std::string nearest;
-    std::size_t nearest_distance = 3;  // suggest only what is at most 2 edits away, or a prefix
-    for (const auto& name : known) {
-        const std::size_t distance = typed->size() >= 2 && name.rfind(*typed, 0) == 0 ? 1 : edit_distance(*typed, name);
-        if (distance < nearest_distance) {
-            nearest = name;
-            nearest_distance = distance;
-        }
-    }
-    if (!nearest.empty()) {
-        message += " (did you mean '" + nearest + "'?)";
-    }
-    throw Error(ExitCode::usage, message + "; the commands are " + commands_list() + " (mqpasswd --help)");
 }
 
 // Commands are listed as "Commands"; the footers say what no option list shows: where global options
@@ -442,11 +456,13 @@ CLI::App* file_command(Definition& definition, const std::string& name, const st
     return command;
 }
 
+void add_conf_option(CLI::App& command, Options& options, const std::string& description) {
+    command.add_option("--conf", options.conf, description)->option_text("CONF");
+}
+
 void add_reload_options(CLI::App& command, Options& options) {
     command.add_flag("--reload", options.reload, "Then check the file and make the broker re-read it");
-    command
-        .add_option("--conf", options.conf, "The configuration for --reload (default /etc/mosquitto/mosquitto.conf)")
-        ->option_text("CONF");
+    add_conf_option(command, options, "The configuration for --reload (default /etc/mosquitto/mosquitto.conf)");
 }
 
 // set and verify: USER, then the password from the last argument or one of the sources.
@@ -487,21 +503,24 @@ CLI::App* define_import(Definition& definition) {
     return import;
 }
 
+// A `broker` command: global options after it reach the top level; --conf names the broker's configuration.
+CLI::App* broker_command(CLI::App& broker, Options& options, const std::string& name, const std::string& description) {
+    CLI::App* command = broker.add_subcommand(name, description);
+    command->fallthrough();
+    add_conf_option(*command, options, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)");
+    return command;
+}
+
 CLI::App* define_reload(CLI::App& broker, Options& options) {
-    CLI::App* reload = broker.add_subcommand("reload", "Check the password files, then make the broker re-read them");
-    reload->fallthrough();
-    reload->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)")
-        ->option_text("CONF");
+    CLI::App* reload =
+        broker_command(broker, options, "reload", "Check the password files, then make the broker re-read them");
     reload->add_option("--pid", options.pid, "The broker's process (default: CONF's pid_file, then systemd)")
         ->option_text("PID");
     return reload;
 }
 
 CLI::App* define_enable(CLI::App& broker, Options& options) {
-    CLI::App* enable = broker.add_subcommand("enable", "Make mosquitto.conf check clients against PWFILE");
-    enable->fallthrough();
-    enable->add_option("--conf", options.conf, "The broker's configuration (default /etc/mosquitto/mosquitto.conf)")
-        ->option_text("CONF");
+    CLI::App* enable = broker_command(broker, options, "enable", "Make mosquitto.conf check clients against PWFILE");
     enable->add_option("--pwfile", options.pwfile, "The password file the broker should use")
         ->option_text("PWFILE")
         ->required();
@@ -537,8 +556,7 @@ void define(Definition& definition) {
     definition.commands.emplace_back(define_import(definition), Command::import);
     CLI::App* check =
         file_command(definition, "check", "Find what a broker would reject or warn about: exit 0 clean, 1 not");
-    check->add_option("--conf", options.conf, "The mosquitto.conf that should name PWFILE (and its broker's user)")
-        ->option_text("CONF");
+    add_conf_option(*check, options, "The mosquitto.conf that should name PWFILE (and its broker's user)");
     definition.commands.emplace_back(check, Command::check);
     CLI::App* broker =
         app.add_subcommand("broker", "Point mosquitto.conf at a password file, or reload the running broker");
@@ -549,61 +567,81 @@ void define(Definition& definition) {
     describe_for_help(app, definition.commands, definition.globals);
 }
 
-}  // namespace
-
-ParsedCommandLine parse_command_line(std::vector<std::string> args) {
-    ParsedCommandLine parsed;
-    Options& options = parsed.options;
-    check_command_word(args);
-    std::vector<std::string> typed = args;  // in order, for refuse_misread_values; may hold a -b password
-    struct WipeAll {
-        std::vector<std::string>& strings;
-        ~WipeAll() {
-            for (auto& text : strings) {
-                wipe(text);
-            }
+// Strings wiped when the guard dies: copies of the command line may hold a -b password.
+class WipedStrings {
+public:
+    explicit WipedStrings(std::vector<std::string> strings) : strings_(std::move(strings)) {}
+    WipedStrings(const WipedStrings&) = delete;
+    WipedStrings& operator=(const WipedStrings&) = delete;
+    ~WipedStrings() {
+        for (auto& text : strings_) {
+            wipe(text);
         }
-    } const wipe_typed{typed};
-    Definition definition(options);
-    define(definition);
-    CLI::App& app = definition.app;
-    const auto& commands = definition.commands;
-    const auto& globals = definition.globals;
-    const PasswordFlags& flags = definition.flags;
-    const std::string& user = definition.user;
-    std::string& password = definition.password;
-    const std::vector<CLI::Option*>& password_options = definition.password_options;
-    refuse_options_misused(typed, app);
+    }
+    const std::vector<std::string>& get() const { return strings_; }
 
+private:
+    std::vector<std::string> strings_;
+};
+
+// CLI11 reads `args`; the help or version text when that is what was asked for.
+std::optional<std::string> parse_with_cli11(CLI::App& app, std::vector<std::string> args) {
     std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
     try {
         app.parse(args);
     } catch (const CLI::CallForHelp&) {
-        parsed.help = app.help();
+        return app.help();
     } catch (const CLI::CallForVersion& version) {
-        parsed.help = version.what();
+        return version.what();
     } catch (const CLI::ParseError& error) {
         throw Error(ExitCode::usage, error.what());
     }
-    if (parsed.help) {
-        return parsed;
-    }
-    for (const auto& [command, kind] : commands) {
+    return std::nullopt;
+}
+
+// What CLI11 gathered, into `options`: the command, its users, the one password source; `typed`
+// is the command line as given, for the values CLI11 may have misread.
+void gather(const Definition& definition, const std::vector<std::string>& typed, Options& options) {
+    for (const auto& [command, kind] : definition.commands) {
         if (command->parsed()) {
             options.command = kind;
         }
     }
-    if (!user.empty() || options.command == Command::set || options.command == Command::verify) {
-        options.users = {user};
+    if (!definition.user.empty() || options.command == Command::set || options.command == Command::verify) {
+        options.users = {definition.user};
     }
-    const bool has_password = std::any_of(password_options.begin(), password_options.end(),
+    const bool has_password = std::any_of(definition.password_options.begin(), definition.password_options.end(),
                                           [](const CLI::Option* option) { return option->count() > 0; });
-    refuse_inapplicable(globals, options.command);
+    refuse_inapplicable(definition.globals, options.command);
     refuse_misread_values(typed);
-    options.password_source = choose_source(flags, has_password);
-    options.password_argument = password;
-    check_values(options);
+    options.password_source = choose_source(definition.flags, has_password);
+    options.password_argument = definition.password;
+}
+
+}  // namespace
+
+ParsedCommandLine parse_command_line(std::vector<std::string> args) {
+    ParsedCommandLine parsed;
+    check_command_word(args);
+    const WipedStrings typed(args);  // in order, for refuse_misread_values
+    Definition definition(parsed.options);
+    define(definition);
+    refuse_options_misused(typed.get(), definition.app);
+    parsed.help = parse_with_cli11(definition.app, std::move(args));
+    if (!parsed.help) {
+        gather(definition, typed.get(), parsed.options);
+        check_values(parsed.options);
+    }
     return parsed;
+}
+
+void clear_from_argv(std::span<char*> process_argv, const std::string& password) {
+    for (std::size_t i = process_argv.size(); i-- > 1 && !password.empty();) {
+        if (password == process_argv[i]) {
+            std::memset(process_argv[i], 0, password.size());
+            return;
+        }
+    }
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include "cli/options.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct ParsedCommandLine {
 
 // `args` excludes the program name. Throws Error(usage) with CLI11's or our own message.
 [[nodiscard]] ParsedCommandLine parse_command_line(std::vector<std::string> args);
+
+// Overwrites the last word of main's argv that is `password` (a -b password, for either front),
+// shortening the window in which ps and /proc/PID/cmdline show it. argv[0] is never touched.
+void clear_from_argv(std::span<char*> process_argv, const std::string& password);
 
 // The command line's shape, read from the parser's own definition (not from --help, whose layout
 // each CLI11 release changes): for the docs and completion tests, through tests/support/cli_shape.
