@@ -1,6 +1,7 @@
 #include "cli/terminal_prompt.hpp"
 #include "core/error.hpp"
 #include "support/catch.hpp"
+#include "support/memfd.hpp"
 
 #include <fcntl.h>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 using namespace mqpasswd;
+using mqpasswd::test::memfd_with;
 using namespace mqpasswd::cli;
 
 namespace {
@@ -28,14 +30,6 @@ public:
 private:
     int saved_;
 };
-
-int memfd_with(const std::string& content) {
-    const int fd = ::memfd_create("input", MFD_CLOEXEC);
-    REQUIRE(fd >= 0);
-    REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
-    REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
-    return fd;
-}
 
 // A pseudo-terminal pair: the test plays the person at `master`, the code reads `slave`.
 struct Pty {

@@ -1,6 +1,7 @@
 #include "core/error.hpp"
 #include "core/input/password_source.hpp"
 #include "support/catch.hpp"
+#include "support/memfd.hpp"
 #include "support/temp_dir.hpp"
 
 #include <cstdlib>
@@ -13,21 +14,12 @@
 #include <unistd.h>
 
 using namespace mqpasswd;
+using mqpasswd::test::memfd_with;
 
 namespace {
 
-// A descriptor reading `content` from its start. A memfd, not a pipe: a pipe holds only 64 KiB
-// and the over-long-line case needs more.
-int pipe_with(const std::string& content) {
-    const int fd = ::memfd_create("password", MFD_CLOEXEC);
-    REQUIRE(fd >= 0);
-    REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
-    REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
-    return fd;
-}
-
 Secret from_fd(const std::string& content) {
-    const int fd = pipe_with(content);
+    const int fd = memfd_with(content);
     PasswordSource source{PasswordSourceKind::fd, fd, {}, 20};
     try {
         Secret password = read_password(source);
@@ -66,15 +58,15 @@ TEST_CASE("a line from a file descriptor, without its newline", "[password_sourc
 }
 
 TEST_CASE("password-fd errors name the option and the descriptor", "[password_source]") {
-    const int fd = pipe_with("");
+    const int fd = memfd_with("");
     CHECK(error_of({PasswordSourceKind::fd, fd, {}, 20}) ==
           "mqpasswd: --password-fd " + std::to_string(fd) + ": ended before a line was read");
     ::close(fd);
-    const int long_fd = pipe_with(std::string(65536, 'p') + "\n");
+    const int long_fd = memfd_with(std::string(65536, 'p') + "\n");
     CHECK(error_of({PasswordSourceKind::fd, long_fd, {}, 20}) ==
           "mqpasswd: --password-fd " + std::to_string(long_fd) + ": the password is longer than 65535 bytes");
     ::close(long_fd);
-    const int empty_line = pipe_with("\nsecond\n");
+    const int empty_line = memfd_with("\nsecond\n");
     CHECK(error_of({PasswordSourceKind::fd, empty_line, {}, 20}) ==
           "mqpasswd: --password-fd " + std::to_string(empty_line) + ": the first line is empty");
     ::close(empty_line);
@@ -83,7 +75,7 @@ TEST_CASE("password-fd errors name the option and the descriptor", "[password_so
 
 TEST_CASE("standard input keeps its own messages", "[password_source]") {
     const int saved = ::dup(STDIN_FILENO);
-    const int fd = pipe_with(std::string(65536, 'p') + "\n");
+    const int fd = memfd_with(std::string(65536, 'p') + "\n");
     ::dup2(fd, STDIN_FILENO);
     CHECK(error_of({PasswordSourceKind::stdin_line, -1, {}, 20}) ==
           "mqpasswd: the password from standard input is longer than 65535 bytes");
