@@ -141,9 +141,8 @@ ImportBatch parse_import(std::string_view content, std::optional<ImportFormat> f
     content = without_bom(content);
     ImportBatch batch;
     batch.guessed = !format;
-    batch.format = format ? *format : guess_format(content, source_name);
     BatchBuilder out(batch, source_name, skip_invalid);
-    switch (batch.format) {
+    switch (format ? *format : guess_format(content, source_name)) {
     case ImportFormat::lines:
         parse_lines(content, out);
         break;

@@ -34,7 +34,6 @@ struct SkippedRecord {
 };
 
 struct ImportBatch {
-    ImportFormat format = ImportFormat::lines;
     bool guessed = false;  // the format was guessed from the content, not given with --format
     std::vector<ImportRecord> records;
     std::vector<SkippedRecord> skipped;  // only with skip_invalid
