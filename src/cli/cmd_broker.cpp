@@ -3,17 +3,14 @@
 #include "broker/conf_enable.hpp"
 #include "broker/reload.hpp"
 #include "cli/commands.hpp"
-#include "cli/json.hpp"
 #include "cli/output.hpp"
 #include "core/error.hpp"
 #include "core/fs/safe_path.hpp"
-#include "core/pwfile/diff.hpp"
 #include "core/pwfile/lint.hpp"
 #include "core/text.hpp"
 
 #include <cstdlib>
 #include <fcntl.h>
-#include <iostream>
 #include <sys/stat.h>
 
 namespace mqpasswd::cli {
@@ -34,18 +31,7 @@ ReloadRequest request_for(const Options& options) {
 }  // namespace
 
 int run_broker_reload(const Options& options) {
-    const ReloadResult result = reload_broker(request_for(options));
-    if (options.json) {
-        std::cout << JsonObject()
-                         .field("reloaded", !options.dry_run)
-                         .field("dry_run", options.dry_run)
-                         .field("how", result.how)
-                         .field("exit_code", 0ULL)
-                         .str()
-                  << '\n';
-    } else if (!options.quiet) {
-        std::cout << (options.dry_run ? "dry run: would reload: " : "reloaded: ") << printable(result.how) << '\n';
-    }
+    print_broker_reload(options, reload_broker(request_for(options)));
     return 0;
 }
 
@@ -148,59 +134,6 @@ std::string settle_permissions(const Options& options, const std::string& broker
     return "now " + done;
 }
 
-void print_plan(const Options& options, const std::string& conf, const EnablePlan& plan, const std::string& pwfile,
-                const std::string& permissions) {
-    if (options.json) {
-        JsonArray actions;
-        for (const auto& action : plan.actions) {
-            actions.add_string(action);
-        }
-        JsonArray files;
-        std::string diff;
-        for (const auto& change : plan.changes) {
-            files.add_string(change.path);
-            diff +=
-                unified_diff(line_diff(split_text_lines(change.before.value_or("")), split_text_lines(change.after)),
-                             change.before ? change.path : "/dev/null", change.path + " (dry run)");
-        }
-        JsonObject object;
-        object.field("conf", conf).field("changed", !plan.changes.empty()).field("dry_run", options.dry_run);
-        if (!permissions.empty()) {
-            object.field("pwfile_permissions", permissions);
-        }
-        object.raw("files", files.str()).raw("actions", actions.str());
-        if (options.dry_run) {
-            object.field("diff", diff);
-        }
-        object.field("exit_code", 0ULL);
-        std::cout << object.str() << '\n';
-        return;
-    }
-    if (options.quiet) {
-        return;
-    }
-    if (!permissions.empty()) {
-        std::cout << printable(pwfile) << ": " << permissions << '\n';
-    }
-    if (plan.changes.empty()) {
-        std::cout << printable(conf) << ": already set up for this password file; nothing to change\n";
-        return;
-    }
-    for (const auto& action : plan.actions) {
-        std::cout << (options.dry_run ? "would set " : "set ") << printable(action) << '\n';
-    }
-    if (options.dry_run) {
-        for (const auto& change : plan.changes) {
-            std::cout << unified_diff(
-                line_diff(split_text_lines(change.before.value_or("")), split_text_lines(change.after)),
-                change.before ? change.path : "/dev/null", change.path + " (dry run)");
-        }
-        std::cout << "dry run: nothing was written\n";
-    } else {
-        std::cout << "reload the broker to apply: mqpasswd broker reload --conf " << printable(conf) << '\n';
-    }
-}
-
 }  // namespace
 
 int run_broker_enable(const Options& options) {
@@ -212,7 +145,7 @@ int run_broker_enable(const Options& options) {
     if (!options.dry_run) {
         apply_enable(plan);
     }
-    print_plan(options, conf, plan, request.pwfile, permissions);
+    print_enable_plan(options, conf, plan, request.pwfile, permissions);
     return 0;
 }
 

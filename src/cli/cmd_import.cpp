@@ -8,7 +8,6 @@
 #include "core/quote.hpp"
 
 #include <chrono>
-#include <iostream>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -44,22 +43,10 @@ std::function<void(std::size_t, std::size_t)> progress_for(const Options& option
     }
     const auto started = std::chrono::steady_clock::now();
     return [started](std::size_t done, std::size_t total) {
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::cerr << "\rhashing " << done << '/' << total;
-        if (done > 0 && done < total) {
-            std::cerr << ", about "
-                      << static_cast<long>(elapsed * static_cast<double>(total - done) / static_cast<double>(done) +
-                                           0.5)
-                      << " s left   ";
-        }
-        if (done == total) {
-            std::cerr << "            \n";
-        }
-        std::cerr << std::flush;
+        print_import_progress(done, total,
+                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     };
 }
-
-}  // namespace
 
 // Users whose record asked for a hash other than the command's, so the report names what each got.
 std::unordered_map<std::string, HashSpec> own_specs(const ImportBatch& batch, const std::vector<HashSpec>& specs,
@@ -74,6 +61,8 @@ std::unordered_map<std::string, HashSpec> own_specs(const ImportBatch& batch, co
     }
     return own;
 }
+
+}  // namespace
 
 int run_import(const Options& options) {
     std::optional<ImportFormat> format;

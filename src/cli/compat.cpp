@@ -8,13 +8,14 @@
 #include "cli/compat_args.hpp"
 #include "cli/compat_checks.hpp"
 #include "cli/compat_prompt.hpp"
+#include "cli/output.hpp"
 #include "core/error.hpp"
 #include "core/pwfile/legacy_scan.hpp"
 #include "core/pwfile/update.hpp"
 
 #include <cstdlib>
 #include <cstring>
-#include <iostream>
+#include <optional>
 
 namespace mqpasswd::cli {
 namespace {
@@ -51,14 +52,14 @@ void reload_if_asked(Outcome& outcome) {
     try {
         (void)reload_broker(request);
     } catch (const Error& error) {
-        outcome.err += "Error: " + describe(error) + ". The password file was updated.\n";
+        // describe() names what mosquitto.conf named (a pid_file, an included file): printable.
+        outcome.err += "Error: " + printable(describe(error)) + ". The password file was updated.\n";
         outcome.code = 1;
     }
 }
 
 int emit(const Outcome& outcome) {
-    std::cout << outcome.out << std::flush;
-    std::cerr << outcome.err << std::flush;
+    print_compat(outcome.out, outcome.err);
     return outcome.code;
 }
 
@@ -201,39 +202,33 @@ CompatPassword obtain_password(CompatRequest& request) {
     return given;
 }
 
-// Everything after the argument checks, in the real tool's order: username, password length,
-// the path, then (-c: prompt, open) or (open, prompt), then the edit.
-Outcome run_request(CompatRequest& request) {
+// The real tool's checks before it hashes, in its order: username, password length, the path,
+// then (not for -c, which creates it) the file opened. Returns the failure, if there is one.
+std::optional<Outcome> refusal(const CompatRequest& request, CompatFile& file) {
     if (request.mode != CompatMode::upgrade) {
         if (auto problem = compat_username_problem(request.username)) {
-            return {1, {}, *problem, {}};
+            return Outcome{1, {}, *problem, {}};
         }
     }
     if (request.batch && request.password.size() > 65535) {
-        return {1, {}, "Error: Password must be less than 65536 characters long.\n", {}};
+        return Outcome{1, {}, "Error: Password must be less than 65536 characters long.\n", {}};
     }
-    CompatFile file;
     if (!request.use_stdout) {
         file = resolve_compat_path(request.pwfile);
         if (!file.error.empty()) {
-            return {1, {}, file.error, {}};
+            return Outcome{1, {}, file.error, {}};
         }
     }
     if (request.mode != CompatMode::create) {
         if (std::string problem = open_existing(file); !file.usable) {
-            return {1, {}, problem, {}};
+            return Outcome{1, {}, problem, {}};
         }
     }
-    if (request.mode == CompatMode::remove) {
-        return run_remove(request, file);
-    }
-    const auto target = compat_target(request);
-    if (!target.error.empty()) {
-        return {1, {}, target.error, {}};
-    }
-    if (request.mode == CompatMode::upgrade) {
-        return run_upgrade(file, target.spec, target.cannot_hash);
-    }
+    return std::nullopt;
+}
+
+// -c and the add mode: the password (-b or the prompt), hashed once, then the edit.
+Outcome run_with_password(CompatRequest& request, const CompatFile& file, const CompatHashTarget& target) {
     CompatPassword typed = obtain_password(request);
     if (typed.code != 0) {
         return {typed.code, {}, typed.error, {}};
@@ -248,6 +243,26 @@ Outcome run_request(CompatRequest& request) {
         return {1, {}, "Error: Unable to hash password.\n", {}};
     }
     return request.mode == CompatMode::create ? run_create(request, file, hash) : run_add(request, file, hash);
+}
+
+// Everything after the argument checks, in the real tool's order: refusal()'s checks, then (-c:
+// prompt, open) or (open, prompt), then the edit.
+Outcome run_request(CompatRequest& request) {
+    CompatFile file;
+    if (auto refused = refusal(request, file)) {
+        return *std::move(refused);
+    }
+    if (request.mode == CompatMode::remove) {
+        return run_remove(request, file);
+    }
+    const auto target = compat_target(request);
+    if (!target.error.empty()) {
+        return {1, {}, target.error, {}};
+    }
+    if (request.mode == CompatMode::upgrade) {
+        return run_upgrade(file, target.spec, target.cannot_hash);
+    }
+    return run_with_password(request, file, target);
 }
 
 }  // namespace
@@ -269,7 +284,7 @@ int run_compat(const std::vector<std::string>& args, std::span<char*> process_ar
     } catch (const Error& error) {
         // Failures the real tool has no message for (a lock held too long, a full disk): its
         // style, our words. The file is unchanged whenever this is reached.
-        return emit({1, {}, "Error: " + describe(error) + ".\n", {}});
+        return emit({1, {}, "Error: " + printable(describe(error)) + ".\n", {}});
     }
 }
 

@@ -1,5 +1,5 @@
-// Output formats. Hashes never reach this file except masked; passwords only as --generate's result,
-// which goes alone to stdout and never into JSON.
+// Output formats, both fronts. Hashes never reach this file except masked; passwords only as
+// --generate's result, which goes alone to stdout and never into JSON.
 #include "cli/output.hpp"
 
 #include "cli/json.hpp"
@@ -68,14 +68,43 @@ std::string describe_target(const WriteTarget& target) {
     return describe_hash(info_of(target.spec)) + "; for " + target.reason;
 }
 
-std::string users_with(const EditReport& report, Action action) {
-    JsonArray users;
+// The users a change of `action` was made to, in the file's order.
+std::vector<std::string> names_with(const EditReport& report, Action action) {
+    std::vector<std::string> names;
     for (const auto& change : report.changes) {
         if (change.action == action) {
-            users.add_string(change.user);
+            names.push_back(change.user);
         }
     }
-    return users.str();
+    return names;
+}
+
+// How many users a change of `action` was made to.
+std::size_t count_of(const EditReport& report, Action action) {
+    return static_cast<std::size_t>(std::count_if(report.changes.begin(), report.changes.end(),
+                                                  [&](const UserChange& change) { return change.action == action; }));
+}
+
+std::string string_array(const std::vector<std::string>& texts) {
+    JsonArray array;
+    for (const auto& text : texts) {
+        array.add_string(text);
+    }
+    return array.str();
+}
+
+// Each line of `text` through printable(), its newlines kept: a diff shows a file's own lines.
+std::string printable_lines(std::string_view text) {
+    std::string out;
+    while (!text.empty()) {
+        const std::size_t end = std::min(text.find('\n'), text.size());
+        out += printable(text.substr(0, end));
+        if (end < text.size()) {
+            out += '\n';
+        }
+        text.remove_prefix(std::min(end + 1, text.size()));
+    }
+    return out;
 }
 
 bool writes_hash(Action action) {
@@ -125,45 +154,47 @@ std::string reload_json(const ReloadOutcome& reload) {
     return object.str();
 }
 
+// What was done to whom: the users of each action, the unchanged ones only counted.
+void add_changes(JsonObject& object, const EditReport& report) {
+    for (const auto action : {Action::added, Action::updated, Action::rehashed}) {
+        object.raw(action_name(action), string_array(names_with(report, action)));
+    }
+    object.field("unchanged", static_cast<unsigned long long>(count_of(report, Action::unchanged)));
+    for (const auto action : {Action::removed, Action::missing, Action::upgraded}) {
+        object.raw(action_name(action), string_array(names_with(report, action)));
+    }
+}
+
+std::string skipped_json(const std::vector<SkippedRecord>& skipped) {
+    JsonArray records;
+    for (const auto& record : skipped) {
+        JsonObject entry;
+        entry.field("line", static_cast<unsigned long long>(record.line)).field("reason", record.reason);
+        if (record.username) {
+            entry.field("user", *record.username);
+        }
+        records.add(entry.str());
+    }
+    return records.str();
+}
+
 void print_update_json(const Options& options, const UpdateSummary& summary, const std::vector<std::string>& warnings,
                        const std::string& failure) {
-    const EditReport& report = summary.result.report;
     JsonObject object;
     object.field("file", options.pwfile)
-        .field("changed", report.changed())
+        .field("changed", summary.result.report.changed())
         .field("written", summary.result.written)
         .field("dry_run", options.dry_run)
         .field("created", summary.result.created);
-    for (const auto action : {Action::added, Action::updated, Action::rehashed}) {
-        object.raw(action_name(action), users_with(report, action));
-    }
-    const auto unchanged = std::count_if(report.changes.begin(), report.changes.end(),
-                                         [](const UserChange& change) { return change.action == Action::unchanged; });
-    object.field("unchanged", static_cast<unsigned long long>(unchanged));
-    for (const auto action : {Action::removed, Action::missing, Action::upgraded}) {
-        object.raw(action_name(action), users_with(report, action));
-    }
+    add_changes(object, summary.result.report);
     object.raw("users", users_json(summary));
     if (summary.target != nullptr) {
         object.raw("hash", target_json(*summary.target));
     }
     if (summary.skipped != nullptr) {
-        JsonArray skipped;
-        for (const auto& record : *summary.skipped) {
-            JsonObject entry;
-            entry.field("line", static_cast<unsigned long long>(record.line)).field("reason", record.reason);
-            if (record.username) {
-                entry.field("user", *record.username);
-            }
-            skipped.add(entry.str());
-        }
-        object.raw("skipped", skipped.str());
+        object.raw("skipped", skipped_json(*summary.skipped));
     }
-    JsonArray warning_list;
-    for (const auto& warning : warnings) {
-        warning_list.add_string(warning);
-    }
-    object.raw("warnings", warning_list.str());
+    object.raw("warnings", string_array(warnings));
     if (summary.reload != nullptr && summary.reload->requested) {
         object.raw("reload", reload_json(*summary.reload));
     }
@@ -177,41 +208,31 @@ void print_update_json(const Options& options, const UpdateSummary& summary, con
     std::cout << object.str() << '\n';
 }
 
-// "pw: 9998 added, 2 unchanged" for bulk commands, where a line per user would be noise.
-void print_counts(std::ostream& out, const Options& options, const UpdateSummary& summary) {
+// "9998 added, 2 unchanged", in a fixed order; "" when nothing was counted.
+std::string action_counts(const EditReport& report) {
     std::string counts;
     for (const auto action : {Action::added, Action::updated, Action::rehashed, Action::unchanged, Action::removed}) {
-        const auto count = std::count_if(summary.result.report.changes.begin(), summary.result.report.changes.end(),
-                                         [&](const UserChange& change) { return change.action == action; });
-        if (count > 0) {
+        if (const std::size_t count = count_of(report, action); count > 0) {
             counts += (counts.empty() ? "" : ", ") + std::to_string(count) + ' ' + std::string(action_name(action));
         }
     }
-    out << printable(options.pwfile) << ": " << (options.dry_run ? "would be: " : "")
-        << (counts.empty() ? "no users" : counts);
+    return counts;
+}
+
+// Whether any user was written with the command's hash (not a record's own): the counts then name it.
+bool wrote_target_hash(const UpdateSummary& summary) {
     const auto& changes = summary.result.report.changes;
-    if (summary.target != nullptr && std::any_of(changes.begin(), changes.end(), [&](const UserChange& change) {
-            return writes_hash(change.action) && spec_of(summary, change.user) == &summary.target->spec;
-        })) {
-        out << " (" << describe_target(*summary.target) << ')';
-    }
-    out << '\n';
-    // Removal is the one change a count hides best: name them.
-    std::vector<std::string> removed;
-    for (const auto& change : changes) {
-        if (change.action == Action::removed) {
-            removed.push_back(change.user);
-        }
-    }
-    if (!removed.empty()) {
-        out << printable(options.pwfile) << ": " << (options.dry_run ? "would be removed: " : "removed: ")
-            << printable(name_list(removed)) << '\n';
-    }
-    // Users whose record chose another hash: named, so the text says what was written for each.
+    return summary.target != nullptr && std::any_of(changes.begin(), changes.end(), [&](const UserChange& change) {
+               return writes_hash(change.action) && spec_of(summary, change.user) == &summary.target->spec;
+           });
+}
+
+// Users whose record chose another hash than the command's, grouped by that hash's description.
+std::vector<std::pair<std::string, std::vector<std::string>>> own_hash_groups(const UpdateSummary& summary) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> groups;
     if (summary.own_specs == nullptr || summary.target == nullptr) {
-        return;
+        return groups;
     }
-    std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // description -> users
     for (const auto& change : summary.result.report.changes) {
         const HashSpec* spec = spec_of(summary, change.user);
         if (!writes_hash(change.action) || spec == &summary.target->spec) {
@@ -225,7 +246,25 @@ void print_counts(std::ostream& out, const Options& options, const UpdateSummary
         }
         group->second.push_back(change.user);
     }
-    for (const auto& [description, users] : groups) {
+    return groups;
+}
+
+// "pw: 9998 added, 2 unchanged" for bulk commands, where a line per user would be noise.
+void print_counts(std::ostream& out, const Options& options, const UpdateSummary& summary) {
+    const std::string counts = action_counts(summary.result.report);
+    out << printable(options.pwfile) << ": " << (options.dry_run ? "would be: " : "")
+        << (counts.empty() ? "no users" : counts);
+    if (wrote_target_hash(summary)) {
+        out << " (" << printable(describe_target(*summary.target)) << ')';
+    }
+    out << '\n';
+    // Removal is the one change a count hides best: name them.
+    if (const auto removed = names_with(summary.result.report, Action::removed); !removed.empty()) {
+        out << printable(options.pwfile) << ": " << (options.dry_run ? "would be removed: " : "removed: ")
+            << printable(name_list(removed)) << '\n';
+    }
+    // Users whose record chose another hash: named, so the text says what was written for each.
+    for (const auto& [description, users] : own_hash_groups(summary)) {
         out << printable(options.pwfile) << ": " << (options.dry_run ? "would be " : "") << "written with "
             << description << ": " << printable(name_list(users)) << '\n';
     }
@@ -245,12 +284,12 @@ void print_update_text(std::ostream& out, const Options& options, const UpdateSu
             << action_name(change.action);
         if (const HashSpec* spec = spec_of(summary, change.user); writes_hash(change.action) && spec != nullptr) {
             out << " (" << describe_hash(info_of(*spec))
-                << (summary.target != nullptr ? "; for " + summary.target->reason : std::string()) << ')';
+                << (summary.target != nullptr ? printable("; for " + summary.target->reason) : std::string()) << ')';
         }
         out << '\n';
     }
     if (options.dry_run) {
-        out << masked_diff(options, summary);
+        out << printable_lines(masked_diff(options, summary));
         out << "dry run: nothing was written\n";
     } else if (!result.report.changed() && !summary.counts_only) {
         out << printable(options.pwfile) << ": nothing to change\n";
@@ -298,6 +337,126 @@ std::vector<std::string> weak_hash_warnings(const Options& options, const Update
                            std::to_string(default_iterations) + " PBKDF2 iterations, which check calls weak");
     }
     return warnings;
+}
+
+// The edit's own warnings, named after the file, then those about weak hashes written.
+std::vector<std::string> update_warnings(const Options& options, const UpdateSummary& summary) {
+    std::vector<std::string> warnings = summary.result.report.warnings;
+    for (auto& warning : warnings) {
+        warning = options.pwfile + ": " + warning;
+    }
+    const auto weak = weak_hash_warnings(options, summary);
+    warnings.insert(warnings.end(), weak.begin(), weak.end());
+    return warnings;
+}
+
+// Why the command fails after all: a requested reload that did not happen. "" when it did.
+std::string reload_failure(const Options& options, const ReloadOutcome& reload) {
+    if (reload.failed && options.dry_run) {
+        return "dry run: the broker could not be reloaded: " + reload.problem;
+    }
+    if (reload.failed) {
+        return options.pwfile + " was written, but the broker was not reloaded: " + reload.problem +
+               "; once that is fixed, run: mqpasswd broker reload" +
+               (options.conf.empty() ? "" : " --conf " + options.conf);
+    }
+    return {};
+}
+
+// The text report: the result and the reload's, after a --generate password (if any).
+void print_update_plain(const Options& options, const UpdateSummary& summary, const ReloadOutcome& reload) {
+    // With --generate stdout holds the password alone (nothing on a dry run, which stores none),
+    // so that PW=$(mqpasswd set ... --generate) holds exactly it; the report goes to stderr.
+    if (summary.generated != nullptr && !options.dry_run) {
+        // The one thing printed even with --quiet: without it the new account is unusable.
+        const auto bytes = summary.generated->bytes();
+        std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        std::cout << '\n' << std::flush;
+    }
+    std::ostream& out = summary.generated != nullptr ? std::cerr : std::cout;
+    if (!options.quiet) {
+        print_update_text(out, options, summary);
+        print_reload_text(out, reload, options.dry_run);
+    }
+}
+
+// {"file":...,"users":[...]} written as it streams. A failure once it has begun still closes
+// the one object, with the error in it, so that stdout always parses.
+int print_listing_json(const Options& options, ListingHandlers& handlers) {
+    bool first = true;
+    const std::string head = JsonObject().field("file", options.pwfile).str();
+    handlers.user = [&](const UserInfo& user) {
+        std::string fields = hash_fields(user.info).str();
+        fields.erase(0, 1);  // splice the hash fields into the user's object
+        std::string object =
+            JsonObject().field("user", user.user).field("line", static_cast<unsigned long long>(user.line)).str();
+        object.back() = ',';
+        std::cout << (first ? head.substr(0, head.size() - 1) + ",\"users\":[" : ",") << object << fields;
+        first = false;
+    };
+    try {
+        list_users(options.pwfile, handlers);
+    } catch (const Error& error) {
+        if (first) {
+            throw;  // nothing printed yet: main prints the error object
+        }
+        std::cout << "],\"error\":" << json_string(describe(error))
+                  << ",\"exit_code\":" << static_cast<int>(error.code()) << "}\n";
+        print_error(error);
+        return static_cast<int>(error.code());
+    }
+    std::cout << (first ? head.substr(0, head.size() - 1) + ",\"users\":[" : "") << "],\"exit_code\":0}\n";
+    return 0;
+}
+
+// check --json: the findings, their counts and the exit code, in one object.
+void print_check_json(const Options& options, const std::vector<Finding>& findings, std::size_t errors) {
+    JsonArray list;
+    for (const auto& finding : findings) {
+        list.add(JsonObject()
+                     .field("severity", finding.severity == Severity::error ? "error" : "warning")
+                     .field("line", static_cast<unsigned long long>(finding.line))
+                     .field("message", finding.message)
+                     .str());
+    }
+    std::cout << JsonObject()
+                     .field("file", options.pwfile)
+                     .field("clean", findings.empty())
+                     .field("errors", static_cast<unsigned long long>(errors))
+                     .field("warnings", static_cast<unsigned long long>(findings.size() - errors))
+                     .raw("findings", list.str())
+                     .field("exit_code", static_cast<unsigned long long>(findings.empty() ? 0 : 1))
+                     .str()
+              << '\n';
+}
+
+// The dry run's diff of every file enable changes (a new include_dir file from /dev/null).
+std::string enable_diff(const EnablePlan& plan) {
+    std::string diff;
+    for (const auto& change : plan.changes) {
+        diff += unified_diff(line_diff(split_text_lines(change.before.value_or("")), split_text_lines(change.after)),
+                             change.before ? change.path : "/dev/null", change.path + " (dry run)");
+    }
+    return diff;
+}
+
+void print_enable_plan_json(const Options& options, const std::string& conf, const EnablePlan& plan,
+                            const std::string& permissions) {
+    JsonArray files;
+    for (const auto& change : plan.changes) {
+        files.add_string(change.path);
+    }
+    JsonObject object;
+    object.field("conf", conf).field("changed", !plan.changes.empty()).field("dry_run", options.dry_run);
+    if (!permissions.empty()) {
+        object.field("pwfile_permissions", permissions);
+    }
+    object.raw("files", files.str()).raw("actions", string_array(plan.actions));
+    if (options.dry_run) {
+        object.field("diff", enable_diff(plan));
+    }
+    object.field("exit_code", 0ULL);
+    std::cout << object.str() << '\n';
 }
 
 }  // namespace
@@ -357,12 +516,7 @@ std::string describe_hash(const HashInfo& info) {
 }
 
 int print_update(const Options& options, const UpdateSummary& summary) {
-    std::vector<std::string> warnings = summary.result.report.warnings;
-    for (auto& warning : warnings) {
-        warning = options.pwfile + ": " + warning;
-    }
-    const auto weak = weak_hash_warnings(options, summary);
-    warnings.insert(warnings.end(), weak.begin(), weak.end());
+    const std::vector<std::string> warnings = update_warnings(options, summary);
     for (const auto& warning : warnings) {
         print_warning(warning);
     }
@@ -373,31 +527,11 @@ int print_update(const Options& options, const UpdateSummary& summary) {
     }
     const ReloadOutcome none;
     const ReloadOutcome& reload = summary.reload != nullptr ? *summary.reload : none;
-    std::string failure;
-    if (reload.failed && options.dry_run) {
-        failure = "dry run: the broker could not be reloaded: " + reload.problem;
-    } else if (reload.failed) {
-        failure = options.pwfile + " was written, but the broker was not reloaded: " + reload.problem +
-                  "; once that is fixed, run: mqpasswd broker reload" +
-                  (options.conf.empty() ? "" : " --conf " + options.conf);
-    }
+    const std::string failure = reload_failure(options, reload);
     if (options.json) {
         print_update_json(options, summary, warnings, failure);
     } else {
-        // With --generate stdout holds the password alone (nothing on a dry run, which stores none),
-        // so that PW=$(mqpasswd set ... --generate) holds exactly it; the report goes to stderr.
-        const bool generated = summary.generated != nullptr && !options.dry_run;
-        if (generated) {
-            // The one thing printed even with --quiet: without it the new account is unusable.
-            const auto bytes = summary.generated->bytes();
-            std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-            std::cout << '\n' << std::flush;
-        }
-        std::ostream& out = summary.generated != nullptr ? std::cerr : std::cout;
-        if (!options.quiet) {
-            print_update_text(out, options, summary);
-            print_reload_text(out, reload, options.dry_run);
-        }
+        print_update_plain(options, summary, reload);
     }
     if (reload.failed) {
         std::cerr << "mqpasswd: " << printable(failure) << '\n';
@@ -430,32 +564,7 @@ int print_listing(const Options& options) {
         print_warning(options.pwfile + ":" + std::to_string(problem.line) + ": " + problem.message);
     };
     if (options.json) {
-        // {"file":...,"users":[...]} written as it streams. A failure once it has begun still closes
-        // the one object, with the error in it, so that stdout always parses.
-        bool first = true;
-        const std::string head = JsonObject().field("file", options.pwfile).str();
-        handlers.user = [&](const UserInfo& user) {
-            std::string fields = hash_fields(user.info).str();
-            fields.erase(0, 1);  // splice the hash fields into the user's object
-            std::string object =
-                JsonObject().field("user", user.user).field("line", static_cast<unsigned long long>(user.line)).str();
-            object.back() = ',';
-            std::cout << (first ? head.substr(0, head.size() - 1) + ",\"users\":[" : ",") << object << fields;
-            first = false;
-        };
-        try {
-            list_users(options.pwfile, handlers);
-        } catch (const Error& error) {
-            if (first) {
-                throw;  // nothing printed yet: main prints the error object
-            }
-            std::cout << "],\"error\":" << json_string(describe(error))
-                      << ",\"exit_code\":" << static_cast<int>(error.code()) << "}\n";
-            print_error(error);
-            return static_cast<int>(error.code());
-        }
-        std::cout << (first ? head.substr(0, head.size() - 1) + ",\"users\":[" : "") << "],\"exit_code\":0}\n";
-        return 0;
+        return print_listing_json(options, handlers);
     }
     std::size_t width = 0;
     handlers.name = [&](std::string_view name) { width = std::max(width, printable(name).size()); };
@@ -467,6 +576,87 @@ int print_listing(const Options& options) {
     };
     list_users(options.pwfile, handlers);
     return 0;
+}
+
+void print_check(const Options& options, const std::vector<Finding>& findings) {
+    const auto errors = static_cast<std::size_t>(std::count_if(
+        findings.begin(), findings.end(), [](const Finding& finding) { return finding.severity == Severity::error; }));
+    if (options.json) {
+        print_check_json(options, findings, errors);
+        return;
+    }
+    for (const auto& finding : findings) {
+        std::cout << printable(options.pwfile) << (finding.line != 0 ? ":" + std::to_string(finding.line) : "")
+                  << (finding.severity == Severity::error ? ": error: " : ": warning: ") << printable(finding.message)
+                  << '\n';
+    }
+    if (!options.quiet) {
+        const std::size_t warnings = findings.size() - errors;
+        std::cout << printable(options.pwfile) << ": "
+                  << (findings.empty() ? "no problems found"
+                                       : std::to_string(errors) + " errors, " + std::to_string(warnings) + " warnings")
+                  << '\n';
+    }
+}
+
+void print_broker_reload(const Options& options, const ReloadResult& result) {
+    if (options.json) {
+        std::cout << JsonObject()
+                         .field("reloaded", !options.dry_run)
+                         .field("dry_run", options.dry_run)
+                         .field("how", result.how)
+                         .field("exit_code", 0ULL)
+                         .str()
+                  << '\n';
+    } else if (!options.quiet) {
+        std::cout << (options.dry_run ? "dry run: would reload: " : "reloaded: ") << printable(result.how) << '\n';
+    }
+}
+
+void print_enable_plan(const Options& options, const std::string& conf, const EnablePlan& plan,
+                       const std::string& pwfile, const std::string& permissions) {
+    if (options.json) {
+        print_enable_plan_json(options, conf, plan, permissions);
+        return;
+    }
+    if (options.quiet) {
+        return;
+    }
+    if (!permissions.empty()) {
+        // "owned by USER": the broker's user, as mosquitto.conf names it
+        std::cout << printable(pwfile) << ": " << printable(permissions) << '\n';
+    }
+    if (plan.changes.empty()) {
+        std::cout << printable(conf) << ": already set up for this password file; nothing to change\n";
+        return;
+    }
+    for (const auto& action : plan.actions) {
+        std::cout << (options.dry_run ? "would set " : "set ") << printable(action) << '\n';
+    }
+    if (options.dry_run) {
+        std::cout << printable_lines(enable_diff(plan)) << "dry run: nothing was written\n";
+    } else {
+        std::cout << "reload the broker to apply: mqpasswd broker reload --conf " << printable(conf) << '\n';
+    }
+}
+
+void print_import_progress(std::size_t done, std::size_t total, double elapsed_seconds) {
+    std::cerr << "\rhashing " << done << '/' << total;
+    if (done > 0 && done < total) {
+        std::cerr << ", about "
+                  << static_cast<long>(elapsed_seconds * static_cast<double>(total - done) / static_cast<double>(done) +
+                                       0.5)
+                  << " s left   ";
+    }
+    if (done == total) {
+        std::cerr << "            \n";
+    }
+    std::cerr << std::flush;
+}
+
+void print_compat(std::string_view out, std::string_view err) {
+    std::cout << out << std::flush;
+    std::cerr << err << std::flush;
 }
 
 }  // namespace mqpasswd::cli

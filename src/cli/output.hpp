@@ -1,22 +1,29 @@
-// Everything mqpasswd prints: human text or --json on stdout, warnings and errors on stderr.
+// Everything mqpasswd prints, both fronts: human text or --json on stdout; warnings, errors and
+// progress on stderr.
 // With --json, stdout holds exactly one JSON object, on failure too ({"error": ..., "exit_code": N}).
 #pragma once
 
+#include "broker/conf_enable.hpp"
+#include "broker/reload.hpp"
 #include "cli/options.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/error.hpp"
 #include "core/input/import_source.hpp"
+#include "core/pwfile/lint.hpp"
 #include "core/pwfile/profile.hpp"
 #include "core/pwfile/query.hpp"
 #include "core/pwfile/update.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace mqpasswd::cli {
 
-// Text safe for a terminal: control bytes become \xNN (usernames come from files).
+// Text safe for a terminal: control bytes become \xNN. Every value from a file (usernames, paths
+// named in mosquitto.conf, what the broker's own output said) goes through it before it is printed.
 [[nodiscard]] std::string printable(std::string_view text);
 
 // How messages name an import SOURCE ("standard input" for "-").
@@ -58,5 +65,18 @@ void print_verify(const Options& options, const VerifyResult& result);
 // Streams options.pwfile's users to stdout (text or --json), problems to stderr as warnings;
 // returns the exit code (a --json listing that fails part way reports the error inside its object).
 [[nodiscard]] int print_listing(const Options& options);
+// check's findings (CONF's first), then a summary line unless --quiet.
+void print_check(const Options& options, const std::vector<Finding>& findings);
+// broker reload: what was signalled (or, on a dry run, would be).
+void print_broker_reload(const Options& options, const ReloadResult& result);
+// broker enable: what was (or would be) changed in CONF and done to `pwfile`, with the diff on a
+// dry run; `permissions` is "" when the password file was left as it was.
+void print_enable_plan(const Options& options, const std::string& conf, const EnablePlan& plan,
+                       const std::string& pwfile, const std::string& permissions);
+// import's "hashing DONE/TOTAL, about N s left" on stderr, rewritten in place; the caller decides
+// that a person is watching.
+void print_import_progress(std::size_t done, std::size_t total, double elapsed_seconds);
+// The compat front's whole output, built in mosquitto_passwd's words: stdout, then stderr.
+void print_compat(std::string_view out, std::string_view err);
 
 }  // namespace mqpasswd::cli

@@ -314,6 +314,11 @@ def usernames_from_files_cannot_inject_terminal_escapes():
         result = run(["list", pwfile])
         check("\x1b" not in result.out, repr(result.out))
         check("evil\\x1b[31m" in result.out, repr(result.out))
+        # A dry run's diff shows the file's own lines: escaped too, line by line.
+        dry = run(["upgrade", pwfile, "--dry-run"])
+        check_equal(dry.code, 0, repr(dry))
+        check("\x1b" not in dry.out, repr(dry.out))
+        check("-evil\\x1b[31m:********\n+evil\\x1b[31m:$7$********\n" in dry.out, repr(dry.out))
 
 
 run_cases()
