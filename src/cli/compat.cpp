@@ -5,6 +5,7 @@
 
 #include "broker/broker_version.hpp"
 #include "broker/reload.hpp"
+#include "cli/command_line.hpp"
 #include "cli/compat_args.hpp"
 #include "cli/compat_checks.hpp"
 #include "cli/compat_prompt.hpp"
@@ -14,22 +15,10 @@
 #include "core/pwfile/update.hpp"
 
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 
 namespace mqpasswd::cli {
 namespace {
-
-// Overwrites the last argv word that is `password`, the way main.cpp does for the native front,
-// so that ps and /proc/PID/cmdline stop showing it.
-void clear_from_argv(std::span<char*> process_argv, const std::string& password) {
-    for (std::size_t i = process_argv.size(); i-- > 1 && !password.empty();) {
-        if (password == process_argv[i]) {
-            std::memset(process_argv[i], 0, password.size());
-            return;
-        }
-    }
-}
 
 // What one run prints and returns; printed once at the end, stdout first.
 struct Outcome {

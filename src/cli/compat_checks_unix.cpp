@@ -164,25 +164,30 @@ std::optional<std::string> create_problem(const std::string& path) {
     return "Error: Unable to open file " + path + " for writing. " + std::strerror(errno_value) + ".\n";
 }
 
+namespace {
+
+// The value of an environment variable that stands for a native option, "auto" when unset or
+// empty; `check` (the option's own) refuses a bad one, which is then named as it was given.
+std::string setting_from_environment(const char* variable, void (*check)(const std::string&), const char* allowed) {
+    const char* value = std::getenv(variable);
+    std::string setting = value != nullptr && *value != '\0' ? value : "auto";
+    try {
+        check(setting);
+    } catch (const Error&) {
+        throw Error(ExitCode::usage, std::string(variable) + " must be " + allowed + ", not '" + setting + "'");
+    }
+    return setting;
+}
+
+}  // namespace
+
 ResolvedProfile compat_profile() {
-    const char* version = std::getenv("MQPASSWD_BROKER_VERSION");
-    const char* argon2 = std::getenv("MQPASSWD_BROKER_ARGON2");
-    const auto or_auto = [](const char* value) {
-        return std::string(value != nullptr && *value != '\0' ? value : "auto");
-    };
-    // The compat command line has no --broker-version: a bad value is named as it was given.
-    try {
-        check_broker_version_name(or_auto(version));
-    } catch (const Error&) {
-        throw Error(ExitCode::usage,
-                    "MQPASSWD_BROKER_VERSION must be 2.0, 2.1 or auto, not '" + or_auto(version) + "'");
-    }
-    try {
-        check_broker_argon2_name(or_auto(argon2));
-    } catch (const Error&) {
-        throw Error(ExitCode::usage, "MQPASSWD_BROKER_ARGON2 must be yes, no or auto, not '" + or_auto(argon2) + "'");
-    }
-    return resolve_profile(or_auto(version), or_auto(argon2));
+    // The compat command line has no --broker-version or --broker-argon2: the environment stands in.
+    const std::string version =
+        setting_from_environment("MQPASSWD_BROKER_VERSION", check_broker_version_name, "2.0, 2.1 or auto");
+    const std::string argon2 =
+        setting_from_environment("MQPASSWD_BROKER_ARGON2", check_broker_argon2_name, "yes, no or auto");
+    return resolve_profile(version, argon2);
 }
 
 CompatHashTarget compat_target(const CompatRequest& request) {

@@ -6,7 +6,6 @@
 #include "core/error.hpp"
 
 #include <algorithm>
-#include <iostream>
 #include <new>
 #include <span>
 #include <sys/prctl.h>
@@ -41,7 +40,7 @@ int run_front(std::span<char*> argv, bool& json) {
     json = std::find(args.begin(), args.end(), "--json") != args.end();
     cli::ParsedCommandLine parsed = cli::parse_command_line(std::move(args));
     if (parsed.help) {
-        std::cout << *parsed.help << '\n';
+        cli::print_help(*parsed.help);
         return 0;
     }
     json = parsed.options.json;

@@ -654,6 +654,10 @@ void print_import_progress(std::size_t done, std::size_t total, double elapsed_s
     std::cerr << std::flush;
 }
 
+void print_help(std::string_view text) {
+    std::cout << text << '\n';
+}
+
 void print_compat(std::string_view out, std::string_view err) {
     std::cout << out << std::flush;
     std::cerr << err << std::flush;

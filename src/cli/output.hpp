@@ -76,6 +76,8 @@ void print_enable_plan(const Options& options, const std::string& conf, const En
 // import's "hashing DONE/TOTAL, about N s left" on stderr, rewritten in place; the caller decides
 // that a person is watching.
 void print_import_progress(std::size_t done, std::size_t total, double elapsed_seconds);
+// --help or --version's text, on stdout.
+void print_help(std::string_view text);
 // The compat front's whole output, built in mosquitto_passwd's words: stdout, then stderr.
 void print_compat(std::string_view out, std::string_view err);
 
