@@ -1,5 +1,7 @@
 #include "cli/help_format.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 
 namespace mqpasswd::cli {
@@ -13,10 +15,11 @@ std::string row(const std::string& name, const std::string& description) {
     const std::string indent(name_column + 2, ' ');
     std::string text =
         "  " + name + (name.size() < name_column ? std::string(name_column - name.size(), ' ') : "\n" + indent);
-    for (const char c : description) {
-        text += c;
-        if (c == '\n') {
-            text += indent;
+    for (std::string_view rest = description; !rest.empty();) {
+        const TextLine line = next_line(rest);
+        text += line.text;
+        if (line.ended) {
+            text += '\n' + indent;
         }
     }
     return text + "\n";

@@ -132,6 +132,110 @@ std::string joined(const std::string& directory, const std::string& name) {
     return directory == "/" ? "/" + name : directory + "/" + name;
 }
 
+// `path` made absolute (a relative one is taken from the working directory); refuses an empty one.
+std::string absolute_path(const std::string& path) {
+    if (path.empty()) {
+        throw Error(ExitCode::failure, "an empty path", path);
+    }
+    if (path.starts_with('/')) {
+        return path;
+    }
+    std::vector<char> cwd(4096);
+    if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
+        throw system_error(path, "cannot tell the working directory", errno);
+    }
+    return std::string(cwd.data()) + "/" + path;
+}
+
+// Takes the last component off `pending`: the file's name. Refuses a path that names a directory
+// ("/", "x/", "x/..").
+std::string take_file_name(std::deque<std::string>& pending, const std::string& path) {
+    if (pending.empty() || pending.back() == "." || pending.back() == ".." || path.ends_with('/')) {
+        throw Error(ExitCode::failure, "not a file name", path);
+    }
+    std::string name = std::move(pending.back());
+    pending.pop_back();
+    return name;
+}
+
+// "/", where every walk starts and every absolute link starts it again.
+Step root_step(const std::string& path) {
+    Step root;
+    root.fd = UniqueFd(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root.fd.valid() || ::fstat(root.fd.get(), &root.info) != 0) {
+        throw system_error(path, "cannot open /", errno);
+    }
+    root.path = "/";
+    return root;
+}
+
+// The directory `component` of `here` (not a link: the caller looked), opened and stat'ed.
+Step directory_step(const Step& here, const std::string& component, const std::string& where, const std::string& path) {
+    Step next;
+    next.fd = open_directory(here.fd.get(), component, path);
+    if (::fstat(next.fd.get(), &next.info) != 0) {
+        throw system_error(path, "cannot stat " + where, errno);
+    }
+    next.path = where;
+    return next;
+}
+
+// Follows the link `component` of `here` when its owner is trusted: its target's components go
+// first in `pending`, and an absolute target starts the walk again at "/".
+void follow_link(std::vector<Step>& steps, std::deque<std::string>& pending, const std::string& component,
+                 const struct stat& link, const Trusted& link_trust, const std::string& where,
+                 const std::string& path) {
+    const std::string target = trusted_link_target(steps.back().fd.get(), component, link, link_trust, where, path);
+    std::deque<std::string> spliced = components_of(target);
+    pending.insert(pending.begin(), spliced.begin(), spliced.end());
+    if (target.starts_with('/')) {
+        steps.clear();
+        steps.push_back(root_step(path));
+    }
+}
+
+// Walks the directories `pending` names from "/", one component at a time, following only trusted
+// links; returns every directory on the way, the parent last.
+std::vector<Step> walk_to_parent(std::deque<std::string> pending, const Trusted& link_trust, const std::string& path) {
+    std::vector<Step> steps;
+    steps.push_back(root_step(path));
+    for (int links = 0; !pending.empty();) {
+        const std::string component = std::move(pending.front());
+        pending.pop_front();
+        if (component == ".") {
+            continue;
+        }
+        if (component == "..") {
+            if (steps.size() > 1) {
+                steps.pop_back();  // the directory we came from: no link, so its parent is the real one
+            }
+            continue;
+        }
+        const std::string where = joined(steps.back().path, component);
+        struct stat info {};
+        if (::fstatat(steps.back().fd.get(), component.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
+            throw system_error(path, "cannot reach " + where, errno);
+        }
+        if (!S_ISLNK(info.st_mode)) {
+            steps.push_back(directory_step(steps.back(), component, where, path));
+        } else if (++links > max_links) {
+            throw system_error(path, "cannot reach " + where, ELOOP);
+        } else {
+            follow_link(steps, pending, component, info, link_trust, where, path);
+        }
+    }
+    return steps;
+}
+
+// Refuses the walk when a user outside `trusted` could change what a directory on it holds.
+void check_directories(const std::vector<Step>& steps, const Trusted& trusted, const std::string& path) {
+    for (const Step& step : steps) {
+        if (const std::string problem = directory_problem(step.info, trusted); !problem.empty()) {
+            refuse(path, "the directory " + step.path + " " + problem + ", who could swap what it holds");
+        }
+    }
+}
+
 }  // namespace
 
 std::optional<std::string> read_link_at(int dir, const std::string& name) {
@@ -167,79 +271,14 @@ uid_t invoking_uid() {
 }
 
 CheckedParent open_checked_parent(const std::string& path, const PathTrust& trust) {
-    if (path.empty()) {
-        throw Error(ExitCode::failure, "an empty path", path);
-    }
-    std::string absolute = path;
-    if (!path.starts_with('/')) {
-        std::vector<char> cwd(4096);
-        if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
-            throw system_error(path, "cannot tell the working directory", errno);
-        }
-        absolute = std::string(cwd.data()) + "/" + path;
-    }
-    std::deque<std::string> pending = components_of(absolute);
-    if (pending.empty() || pending.back() == "." || pending.back() == ".." || path.ends_with('/')) {
-        throw Error(ExitCode::failure, "not a file name", path);
-    }
-    const std::string name = pending.back();
-    pending.pop_back();
+    std::deque<std::string> pending = components_of(absolute_path(path));
+    const std::string name = take_file_name(pending, path);
     const Trusted link_trust = link_owners();
     Trusted trusted = link_trust;  // for directories: the file's owner too
     if (trust.file_owner) {
         trusted.uids.push_back(*trust.file_owner);
     }
-
-    std::vector<Step> steps;
-    const auto push_root = [&] {
-        steps.clear();
-        Step root;
-        root.fd = UniqueFd(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!root.fd.valid() || ::fstat(root.fd.get(), &root.info) != 0) {
-            throw system_error(path, "cannot open /", errno);
-        }
-        root.path = "/";
-        steps.push_back(std::move(root));
-    };
-    push_root();
-    for (int links = 0; !pending.empty();) {
-        const std::string component = std::move(pending.front());
-        pending.pop_front();
-        if (component == ".") {
-            continue;
-        }
-        if (component == "..") {
-            if (steps.size() > 1) {
-                steps.pop_back();  // the directory we came from: no link, so its parent is the real one
-            }
-            continue;
-        }
-        const Step& here = steps.back();
-        const std::string where = joined(here.path, component);
-        struct stat info {};
-        if (::fstatat(here.fd.get(), component.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
-            throw system_error(path, "cannot reach " + where, errno);
-        }
-        if (S_ISLNK(info.st_mode)) {
-            if (++links > max_links) {
-                throw system_error(path, "cannot reach " + where, ELOOP);
-            }
-            const std::string target = trusted_link_target(here.fd.get(), component, info, link_trust, where, path);
-            std::deque<std::string> spliced = components_of(target);
-            pending.insert(pending.begin(), spliced.begin(), spliced.end());
-            if (target.starts_with('/')) {
-                push_root();
-            }
-            continue;
-        }
-        Step next;
-        next.fd = open_directory(here.fd.get(), component, path);
-        if (::fstat(next.fd.get(), &next.info) != 0) {
-            throw system_error(path, "cannot stat " + where, errno);
-        }
-        next.path = where;
-        steps.push_back(std::move(next));
-    }
+    std::vector<Step> steps = walk_to_parent(std::move(pending), link_trust, path);
 
     CheckedParent parent;
     parent.name = name;
@@ -252,11 +291,7 @@ CheckedParent open_checked_parent(const std::string& path, const PathTrust& trus
             trusted.uids.push_back(file.st_uid);  // the file's owner may own its directories
         }
     }
-    for (const Step& step : steps) {
-        if (const std::string problem = directory_problem(step.info, trusted); !problem.empty()) {
-            refuse(path, "the directory " + step.path + " " + problem + ", who could swap what it holds");
-        }
-    }
+    check_directories(steps, trusted, path);
     parent.dir = std::move(steps.back().fd);
     return parent;
 }

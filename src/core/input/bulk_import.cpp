@@ -78,6 +78,85 @@ void run_parallel(std::size_t count, unsigned jobs, const std::function<void(std
     }
 }
 
+using ExistingUsers = std::unordered_map<std::string_view, std::pair<const PwLine*, std::size_t>>;  // first, count
+
+// Each user the file names: the first line naming them, and how many lines do.
+ExistingUsers existing_users(const PwFile& file) {
+    ExistingUsers existing;
+    for (const auto& line : file.lines()) {
+        if (!line.username.empty()) {
+            auto& [first, count] = existing.try_emplace(line.username, &line, 0).first->second;
+            ++count;
+        }
+    }
+    return existing;
+}
+
+// The salts of records [first, last), end to end, from one RAND_bytes call: a call per record costs
+// ~5% of a hash.
+std::vector<std::uint8_t> chunk_salts(const std::vector<HashSpec>& specs, std::size_t first, std::size_t last) {
+    std::vector<std::uint8_t> salts;
+    for (std::size_t i = first; i < last; ++i) {
+        salts.resize(salts.size() + specs[i].salt_length);
+    }
+    random_bytes(salts);
+    return salts;
+}
+
+// What to do with each record, checked and hashed on all cores.
+std::vector<Decision> decide_all(const ExistingUsers& existing, const std::vector<ImportRecord>& records,
+                                 const std::vector<HashSpec>& specs, const BrokerTarget& broker,
+                                 const BulkImportOptions& options) {
+    std::vector<Decision> decisions(records.size());
+    run_parallel(
+        records.size(), effective_jobs(options.jobs),
+        [&](std::size_t first, std::size_t last) {
+            const std::vector<std::uint8_t> salts = chunk_salts(specs, first, last);
+            std::size_t offset = 0;
+            for (std::size_t i = first; i < last; ++i) {
+                const auto found = existing.find(records[i].username);
+                const PwLine* line = found == existing.end() ? nullptr : found->second.first;
+                const bool single = found == existing.end() || found->second.second == 1;
+                const std::span<const std::uint8_t> salt(salts.data() + offset, specs[i].salt_length);
+                decisions[i] = decide(line, single, records[i], specs[i], broker, salt);
+                offset += specs[i].salt_length;
+            }
+        },
+        options.progress);
+    return decisions;
+}
+
+// Writes the decided lines into the file, in source order; the report lists every record.
+EditReport apply_decisions(PwFile& file, const std::vector<ImportRecord>& records, std::vector<Decision>& decisions) {
+    EditReport report;
+    std::vector<NewEntry> writes;
+    writes.reserve(records.size());
+    report.changes.reserve(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        report.changes.push_back({records[i].username, decisions[i].action});
+        if (decisions[i].action != Action::unchanged) {
+            writes.push_back(std::move(decisions[i].line));
+        }
+    }
+    file.set_all(std::move(writes));
+    return report;
+}
+
+// --prune: removes every user neither the records nor `also_named` name, adding them to `report`.
+void prune_unnamed(PwFile& file, const std::vector<ImportRecord>& records, const std::vector<std::string>& also_named,
+                   EditReport& report) {
+    std::unordered_set<std::string_view> wanted;
+    for (const auto& record : records) {
+        wanted.insert(record.username);
+    }
+    for (const auto& name : also_named) {
+        wanted.insert(name);
+    }
+    for (auto& user : file.remove_unless([&](std::string_view name) { return wanted.contains(name); })) {
+        report.changes.push_back({std::move(user), Action::removed});
+    }
+}
+
 }  // namespace
 
 void check_prune_is_safe(const ImportBatch& batch, const std::string& source_name) {
@@ -109,57 +188,12 @@ unsigned effective_jobs(unsigned jobs) noexcept {
 
 EditReport import_users(PwFile& file, const std::vector<ImportRecord>& records, const std::vector<HashSpec>& specs,
                         const BrokerTarget& broker, const BulkImportOptions& options) {
-    std::unordered_map<std::string_view, std::pair<const PwLine*, std::size_t>> existing;  // user -> first line, count
-    for (const auto& line : file.lines()) {
-        if (!line.username.empty()) {
-            auto& [first, count] = existing.try_emplace(line.username, &line, 0).first->second;
-            ++count;
-        }
-    }
-    std::vector<Decision> decisions(records.size());
-    run_parallel(
-        records.size(), effective_jobs(options.jobs),
-        [&](std::size_t first, std::size_t last) {
-            // One RAND_bytes call for the chunk's salts: per record it costs ~5% of a hash.
-            std::vector<std::uint8_t> salts;
-            for (std::size_t i = first; i < last; ++i) {
-                salts.resize(salts.size() + specs[i].salt_length);
-            }
-            random_bytes(salts);
-            std::size_t offset = 0;
-            for (std::size_t i = first; i < last; ++i) {
-                const auto found = existing.find(records[i].username);
-                const PwLine* line = found == existing.end() ? nullptr : found->second.first;
-                const bool single = found == existing.end() || found->second.second == 1;
-                const std::span<const std::uint8_t> salt(salts.data() + offset, specs[i].salt_length);
-                decisions[i] = decide(line, single, records[i], specs[i], broker, salt);
-                offset += specs[i].salt_length;
-            }
-        },
-        options.progress);
-    EditReport report;
-    std::vector<NewEntry> writes;
-    writes.reserve(records.size());
-    report.changes.reserve(records.size());
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        report.changes.push_back({records[i].username, decisions[i].action});
-        if (decisions[i].action != Action::unchanged) {
-            writes.push_back(std::move(decisions[i].line));
-        }
-    }
+    ExistingUsers existing = existing_users(file);
+    std::vector<Decision> decisions = decide_all(existing, records, specs, broker, options);
     existing.clear();  // it points into the file's lines, which change now
-    file.set_all(std::move(writes));
+    EditReport report = apply_decisions(file, records, decisions);
     if (options.prune) {
-        std::unordered_set<std::string_view> wanted;
-        for (const auto& record : records) {
-            wanted.insert(record.username);
-        }
-        for (const auto& name : options.also_named) {
-            wanted.insert(name);
-        }
-        for (auto& user : file.remove_unless([&](std::string_view name) { return wanted.contains(name); })) {
-            report.changes.push_back({std::move(user), Action::removed});
-        }
+        prune_unnamed(file, records, options.also_named, report);
     }
     return report;
 }

@@ -45,6 +45,15 @@ bool at_record_end(const CsvCursor& at) {
     return c == '\n' || (c == '\r' && (at.pos + 1 == at.text.size() || at.text[at.pos + 1] == '\n'));
 }
 
+// Moves past the line break that ended a record (at_record_end), if any: "\r\n", "\n" or a last "\r".
+void skip_record_end(CsvCursor& at) {
+    at.pos += at.pos < at.text.size() && at.text[at.pos] == '\r' ? 1 : 0;
+    if (at.pos < at.text.size() && at.text[at.pos] == '\n') {
+        ++at.pos;
+        ++at.line;
+    }
+}
+
 // Reads one record, handing each finished field to `visit(index, field)`. Fields are not kept: a
 // line of a million commas costs a counter, not a million buffers.
 template <typename Visit> CsvRow read_csv_row(CsvCursor& at, char delimiter, Visit visit) {
@@ -84,11 +93,7 @@ template <typename Visit> CsvRow read_csv_row(CsvCursor& at, char delimiter, Vis
     }
     row.unterminated = quoted;
     visit(row.count++, field);
-    at.pos += at.pos < at.text.size() && at.text[at.pos] == '\r' ? 1 : 0;
-    if (at.pos < at.text.size() && at.text[at.pos] == '\n') {
-        ++at.pos;
-        ++at.line;
-    }
+    skip_record_end(at);
     return row;
 }
 

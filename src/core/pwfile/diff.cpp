@@ -2,6 +2,8 @@
 // diff behind it for configuration edits: Myers' search on what the common start and end leave.
 #include "core/pwfile/diff.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <span>
@@ -136,11 +138,8 @@ void append_middle(Lines a, Lines b, std::vector<DiffStep>& steps) {
 
 std::vector<std::string> split_text_lines(const std::string& text) {
     std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const std::size_t newline = std::min(text.find('\n', start), text.size());
-        lines.push_back(text.substr(start, newline - start));
-        start = newline + 1;
+    for (std::string_view rest = text; !rest.empty();) {
+        lines.emplace_back(next_line(rest).text);
     }
     return lines;
 }

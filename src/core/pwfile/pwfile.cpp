@@ -98,16 +98,17 @@ std::string_view line_username(std::string_view text) noexcept {
 }
 
 SplitLine first_line(std::string_view content) noexcept {
-    const std::size_t newline = content.find('\n');
-    if (newline == std::string_view::npos) {
-        return {content, {}, content.size()};
+    std::string_view rest = content;
+    TextLine line = next_line(rest);
+    const std::size_t size = content.size() - rest.size();
+    if (!line.ended) {
+        return {line.text, {}, size};
     }
-    std::string_view text = content.substr(0, newline);
-    if (text.ends_with('\r')) {
-        text.remove_suffix(1);
-        return {text, crlf, newline + 1};
+    if (line.text.ends_with('\r')) {
+        line.text.remove_suffix(1);
+        return {line.text, crlf, size};
     }
-    return {text, lf, newline + 1};
+    return {line.text, lf, size};
 }
 
 PwLine classify_line(std::string_view text, std::string_view eol, std::size_t source_line) {

@@ -31,6 +31,40 @@ void refuse_duplicates(const PwFile& file, const std::string& path) {
     }
 }
 
+// The owner and mode a file to create gets, decided before anything is opened; none without
+// `create`.
+std::optional<FileOwnership> ownership_if_created(const UpdateOptions& options) {
+    if (!options.create) {
+        return std::nullopt;
+    }
+    return new_file_ownership(options.new_owner);
+}
+
+// `path` resolved and checked once (safe_path.hpp); every later step is relative to its directory.
+CheckedParent checked_target(const std::string& path, bool create, const std::optional<FileOwnership>& new_ownership) {
+    PathTrust trust;
+    if (new_ownership) {
+        trust.file_owner = new_ownership->uid;
+    }
+    CheckedParent parent = open_checked_parent(path, trust);
+    check_writable_target(parent, create);
+    return parent;
+}
+
+// The lock file goes to whoever owns the file (or will): only that user and root can hold it.
+uid_t lock_owner(const CheckedParent& parent, const std::optional<FileOwnership>& new_ownership) {
+    return parent.owner ? *parent.owner : new_ownership ? new_ownership->uid : ::geteuid();
+}
+
+// Runs `edit` on `file`; its errors then name the file.
+EditReport run_edit(const Edit& edit, PwFile& file, const std::string& path) {
+    try {
+        return edit(file);
+    } catch (Error& error) {
+        throw Error(error.code(), error.message(), path, error.line());
+    }
+}
+
 }  // namespace
 
 std::vector<DiffStep> masked_changes(const std::vector<PwLine>& old_lines, const std::vector<PwLine>& new_lines) {
@@ -60,18 +94,10 @@ std::vector<DiffStep> masked_changes(const std::vector<PwLine>& old_lines, const
 }
 
 UpdateResult update_password_file(const std::string& path, const UpdateOptions& options, const Edit& edit) {
-    // Resolved and checked once (safe_path.hpp); every later step is relative to this directory.
-    std::optional<FileOwnership> new_ownership;
-    PathTrust trust;
-    if (options.create) {
-        new_ownership = new_file_ownership(options.new_owner);
-        trust.file_owner = new_ownership->uid;
-    }
-    CheckedParent parent = open_checked_parent(path, trust);
-    check_writable_target(parent, options.create);
+    const std::optional<FileOwnership> new_ownership = ownership_if_created(options);
+    CheckedParent parent = checked_target(path, options.create, new_ownership);
     const std::string name = parent.name;
-    // The lock file goes to whoever owns the file (or will): only that user and root can hold it.
-    const uid_t owner = parent.owner ? *parent.owner : new_ownership ? new_ownership->uid : ::geteuid();
+    const uid_t owner = lock_owner(parent, new_ownership);
     const PasswordFileLock lock(std::move(parent.dir), name, path, owner, options.dry_run);
     FileSnapshot snapshot = read_file_at(lock.dir(), name, path);
     if (!snapshot.exists && !options.create) {
@@ -84,11 +110,7 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     UpdateResult result;
     // The lines' views stay valid after the edit (the model keeps every byte it had).
     const std::vector<PwLine> original = options.dry_run ? file.lines() : std::vector<PwLine>();
-    try {
-        result.report = edit(file);
-    } catch (Error& error) {
-        throw Error(error.code(), error.message(), path, error.line());
-    }
+    result.report = run_edit(edit, file, path);
     if (!options.allow_duplicates) {
         refuse_duplicates(file, path);
     }
