@@ -6,6 +6,7 @@
 #include "core/crypto/hash.hpp"
 #include "core/crypto/secret.hpp"
 #include "core/input/import_source.hpp"
+#include "core/text.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -47,15 +48,13 @@ struct RawRecord {
 template <typename Visit> void for_each_line(std::string_view content, Visit visit) {
     std::size_t number = 0;
     while (!content.empty()) {
-        const std::size_t newline = content.find('\n');
-        std::string_view line = content.substr(0, newline);
+        std::string_view line = next_line(content).text;
         if (line.ends_with('\r')) {
             line.remove_suffix(1);
         }
         if (!visit(++number, line)) {
             return;
         }
-        content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
     }
 }
 
