@@ -74,6 +74,7 @@ _mqpasswd() {
         --pid) COMPREPLY=($(compgen -W "$(command pgrep -x mosquitto 2>/dev/null)" -- "$cur")) && return ;;
         --password-file | --conf | --pwfile) _filedir && return ;;
         --iterations | --password-fd | -j | --jobs | --listener) return ;;
+        --bind) COMPREPLY=($(compgen -A hostname -- "$cur")) && return ;;
         --generate) $split && return ;;
     esac
     $split && return
@@ -85,7 +86,7 @@ _mqpasswd() {
         word=${words[i]}
         case $word in
             --hash | --iterations | --broker-version | --broker-argon2 | --owner | --group | --password-fd | --password-env | \
-                --password-file | --format | -j | --jobs | --conf | --pid | --pwfile | --listener)
+                --password-file | --format | -j | --jobs | --conf | --pid | --pwfile | --listener | --bind)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -114,7 +115,7 @@ _mqpasswd() {
         check) options="$common $profile --conf" ;;
         broker)
             case $action in
-                enable) options="$common $dry --conf --pwfile --no-anonymous --replace --listener --fix-permissions" ;;
+                enable) options="$common $dry --broker-version --conf --pwfile --no-anonymous --replace --listener --bind --fix-permissions" ;;
                 reload) options="$common $dry $profile --conf --pid" ;;
                 '') options="$common" ;;
             esac

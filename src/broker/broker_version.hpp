@@ -30,6 +30,12 @@ struct DetectedBroker {
 // MQPASSWD_MOSQUITTO. Nothing when there is none.
 [[nodiscard]] std::optional<std::string> find_broker_program();
 
+// 2.1's password-file plugin beside find_broker_program()'s broker: mosquitto_password_file.so in
+// PREFIX/lib/*/mosquitto/ (Debian's multiarch directory), PREFIX/lib/mosquitto/ or PREFIX/lib/,
+// where PREFIX is the directory above the program's; a file another user could change is passed
+// over (the broker loads it as root). Nothing when there is none.
+[[nodiscard]] std::optional<std::string> find_password_file_plugin();
+
 // Runs `mosquitto -h` (find_broker_program's) with a time limit, a clean environment and no
 // inherited descriptors. Nothing when no broker answers.
 [[nodiscard]] std::optional<DetectedBroker> detect_installed_broker();

@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace mqpasswd {
 namespace {
@@ -81,6 +83,30 @@ std::optional<std::string> find_broker_program() {
         }
         const std::string candidate = directory + "/mosquitto";
         if (is_executable(candidate) && !untrusted_program_problem(candidate)) {
+            return candidate;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> find_password_file_plugin() {
+    const auto program = find_broker_program();
+    if (!program) {
+        return std::nullopt;
+    }
+    const std::string bin = program->substr(0, program->rfind('/'));
+    const std::string prefix = bin.substr(0, bin.rfind('/'));
+    std::vector<std::string> candidates;
+    glob_t found{};
+    if (::glob((prefix + "/lib/*/mosquitto/mosquitto_password_file.so").c_str(), 0, nullptr, &found) == 0) {
+        candidates.assign(found.gl_pathv, found.gl_pathv + found.gl_pathc);
+    }
+    ::globfree(&found);
+    candidates.push_back(prefix + "/lib/mosquitto/mosquitto_password_file.so");
+    candidates.push_back(prefix + "/lib/mosquitto_password_file.so");
+    for (const auto& candidate : candidates) {
+        struct stat info {};
+        if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && !untrusted_program_problem(candidate)) {
             return candidate;
         }
     }

@@ -1,9 +1,12 @@
 // Where the lines go follows the broker's rules (shared/facts/pwfile-format.md §6.3): without
 // per_listener_settings the options are global, so a snippet in the main file's include_dir
 // (Debian's /etc/mosquitto/conf.d) or an addition at the end of CONF works; with it, each
-// listener block needs its own lines, right after its `listener` line.
+// listener block needs its own lines, right after its `listener` line. A listener that is added
+// goes at the very end of CONF, the last thing the broker reads, so no later option falls into it.
 #include "broker/conf_enable.hpp"
 
+#include "broker/conf_lint.hpp"
+#include "broker/conf_scopes.hpp"
 #include "broker/mosquitto_conf.hpp"
 #include "core/error.hpp"
 #include "core/fs/file_snapshot.hpp"
@@ -55,26 +58,92 @@ std::string where(const ConfOption& option) {
     return option.file + ":" + std::to_string(option.line);
 }
 
+// A port as a listener line takes it, and an address that stays one word on the line.
+void check_listener_request(const EnableRequest& request) {
+    for (const auto& port : request.listeners) {
+        const bool digits = !port.empty() && port.size() <= 5 &&
+                            std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits || std::atoi(port.c_str()) < 1 || std::atoi(port.c_str()) > 65535) {
+            throw Error(ExitCode::usage, "--listener takes a port from 1 to 65535, not '" + port + "'");
+        }
+    }
+    const bool one_word = std::none_of(request.bind.begin(), request.bind.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F || c == '#';
+    });
+    if (!one_word) {
+        throw Error(ExitCode::usage, "--bind takes one address or host name, without blanks or control characters");
+    }
+    if (!request.bind.empty() && request.listeners.empty()) {
+        throw Error(ExitCode::usage, "--bind is the address of the listener --listener PORT adds; give --listener");
+    }
+}
+
+// Where the broker already listens: each listener's port, and 2.0's default listener (`port N`,
+// or 1883 for a lone bind_address).
+std::vector<std::string> listening_ports(const ConfScopes& scopes) {
+    std::vector<std::string> ports;
+    for (const auto& listener : scopes.listeners) {
+        ports.push_back(listener.port);
+    }
+    if (scopes.default_listener != nullptr) {
+        ports.push_back(scopes.default_listener->key == "port" ? scopes.default_listener->value : "1883");
+    }
+    return ports;
+}
+
 class Planner {
 public:
-    explicit Planner(const EnableRequest& request) : request_(request), conf_(read_mosquitto_conf(request.conf)) {}
+    Planner(const EnableRequest& request, const BrokerTarget& broker)
+        : request_(request), broker_(broker), conf_(read_mosquitto_conf(request.conf)), scopes_(conf_scopes(conf_)) {}
 
     EnablePlan plan() {
-        const ConfOption* per_listener = conf_.last("per_listener_settings");
-        if (per_listener != nullptr && per_listener->value == "true") {
-            plan_listeners();
+        check_listener_request(request_);
+        const std::vector<std::string> added = ports_to_add();
+        if (scopes_.local_only() && added.empty()) {
+            refuse_or_note_local_only();
+        }
+        if (scopes_.per_listener_settings) {
+            plan_listeners(added);
         } else {
             std::vector<const ConfOption*> all;
             for (const auto& option : conf_.options) {
                 all.push_back(&option);
             }
-            const auto additions = settle(all);
-            add_globally(additions);
+            add_globally(settle(all, true));
         }
+        add_listeners(added);
         return finish();
     }
 
 private:
+    std::vector<std::string> ports_to_add() const {
+        const std::vector<std::string> existing = listening_ports(scopes_);
+        std::vector<std::string> added;
+        for (const auto& port : request_.listeners) {
+            if (std::find(existing.begin(), existing.end(), port) == existing.end() &&
+                std::find(added.begin(), added.end(), port) == added.end()) {
+                added.push_back(port);
+            }
+        }
+        return added;
+    }
+
+    // No listener and none asked for: the broker is in local only mode, where nothing from the
+    // network gets in and 2.0.11 does not apply allow_anonymous, so --no-anonymous cannot be kept.
+    void refuse_or_note_local_only() {
+        const std::string state = conf_.path +
+                                  " has no listener, so the broker runs in local only mode: only clients on this "
+                                  "machine can connect (port 1883 on loopback)";
+        if (request_.no_anonymous) {
+            throw Error(ExitCode::failure,
+                        state + ", and Mosquitto 2.0.11 lets them in without a password whatever allow_anonymous "
+                                "says; add --listener PORT (and --bind ADDRESS) to open a listener that checks "
+                                "passwords; nothing was changed");
+        }
+        notes_.push_back(state + "; devices on the network cannot log in until a listener is added "
+                                 "(mqpasswd broker enable --listener PORT)");
+    }
+
     FileEdits& edits_of(const std::string& path) {
         auto [it, inserted] = files_.try_emplace(path);
         if (inserted) {
@@ -89,29 +158,30 @@ private:
         actions_.push_back(where(option) + ": " + key + " " + value);
     }
 
+    // The lines that give a scope the password file: 2.1's plugin form for a global scope when the
+    // plugin is known, else password_file.
+    std::vector<std::string> password_lines(bool global) const {
+        if (global && !request_.password_plugin.empty()) {
+            return {"global_plugin " + request_.password_plugin, "plugin_opt_password_file " + request_.pwfile};
+        }
+        return {"password_file " + request_.pwfile};
+    }
+
     // Repoints or corrects the options in `scope`; returns the lines still to add there.
-    std::vector<std::string> settle(const std::vector<const ConfOption*>& scope) {
+    std::vector<std::string> settle(const std::vector<const ConfOption*>& scope, bool global) {
         std::vector<std::string> additions;
         bool has_password_file = false;
         std::vector<const ConfOption*> anonymous;
         for (const ConfOption* option : scope) {
             if (option->key == "password_file" || option->key == "plugin_opt_password_file") {
                 has_password_file = true;
-                if (resolved_path(option->value) != resolved_path(request_.pwfile)) {
-                    if (!request_.replace) {
-                        throw Error(ExitCode::failure,
-                                    "already uses the password file " + option->value + "; --replace points it at " +
-                                        request_.pwfile,
-                                    option->file, option->line);
-                    }
-                    set_line(*option, option->key, request_.pwfile);
-                }
+                repoint(*option);
             } else if (option->key == "allow_anonymous") {
                 anonymous.push_back(option);
             }
         }
         if (!has_password_file) {
-            additions.push_back("password_file " + request_.pwfile);
+            additions = password_lines(global);
         }
         if (request_.no_anonymous) {
             for (const ConfOption* option : anonymous) {
@@ -126,95 +196,194 @@ private:
         return additions;
     }
 
-    void add_globally(const std::vector<std::string>& additions) {
-        if (additions.empty()) {
+    void repoint(const ConfOption& option) {
+        if (resolved_path(option.value) == resolved_path(request_.pwfile)) {
             return;
         }
+        if (!request_.replace) {
+            throw Error(ExitCode::failure,
+                        "already uses the password file " + option.value + "; --replace points it at " +
+                            request_.pwfile,
+                        option.file, option.line);
+        }
+        set_line(option, option.key, request_.pwfile);
+    }
+
+    // The file global lines go to: a snippet in the main file's include_dir, else CONF itself.
+    std::string global_target() const {
         const auto include = std::find_if(conf_.options.begin(), conf_.options.end(), [&](const ConfOption& option) {
             return option.key == "include_dir" && option.file == conf_.path;
         });
-        std::string target = conf_.path;
-        if (include != conf_.options.end()) {
-            target = include->value + (include->value.ends_with('/') ? "" : "/") + snippet_name;
+        if (include == conf_.options.end()) {
+            return conf_.path;
         }
+        return include->value + (include->value.ends_with('/') ? "" : "/") + snippet_name;
+    }
+
+    // Appends `lines` under mqpasswd's marker (once per file).
+    void append_marked(const std::string& target, const std::vector<std::string>& lines) {
         FileEdits& edits = edits_of(target);
-        if (!edits.before) {
+        const bool marked = std::find(edits.append.begin(), edits.append.end(), marker) != edits.append.end();
+        if (!edits.before && edits.append.empty()) {
             edits.append.push_back(marker);
-        } else if (edits.before->find(marker) == std::string::npos) {
+        } else if (!marked && edits.before.value_or("").find(marker) == std::string::npos) {
             edits.append.insert(edits.append.end(), {"", marker});
         }
-        edits.append.insert(edits.append.end(), additions.begin(), additions.end());
-        for (const auto& line : additions) {
+        edits.append.insert(edits.append.end(), lines.begin(), lines.end());
+        for (const auto& line : lines) {
             actions_.push_back(target + ": " + line);
         }
     }
 
-    void plan_listeners() {
-        std::vector<std::size_t> listeners;
-        for (std::size_t i = 0; i < conf_.options.size(); ++i) {
-            if (conf_.options[i].key == "listener") {
-                listeners.push_back(i);
-            }
+    void add_globally(const std::vector<std::string>& additions) {
+        if (!additions.empty()) {
+            append_marked(global_target(), additions);
         }
-        if (listeners.empty()) {
-            throw Error(ExitCode::failure,
-                        "per_listener_settings is true but there is no listener to give the password file to",
-                        conf_.path);
-        }
-        std::vector<std::string> unmatched = request_.listeners;
-        for (std::size_t n = 0; n < listeners.size(); ++n) {
-            const ConfOption& listener = conf_.options[listeners[n]];
-            const std::string port = listener.value.substr(0, listener.value.find_first_of(" \t"));
-            if (!request_.listeners.empty() && std::erase(unmatched, port) == 0) {
-                continue;
-            }
-            const std::size_t end = n + 1 < listeners.size() ? listeners[n + 1] : conf_.options.size();
-            std::vector<const ConfOption*> block;
-            for (std::size_t i = listeners[n] + 1; i < end; ++i) {
-                block.push_back(&conf_.options[i]);
-            }
-            const auto additions = settle(block);
-            if (!additions.empty()) {
-                auto& lines = edits_of(listener.file).insert_after[listener.line];
-                lines.insert(lines.end(), additions.begin(), additions.end());
-                for (const auto& line : additions) {
-                    actions_.push_back(where(listener) + " (listener " + port + "): " + line);
+    }
+
+    // Each added listener at the end of CONF; with per_listener_settings, with its own settings.
+    void add_listeners(const std::vector<std::string>& ports) {
+        for (const auto& port : ports) {
+            std::vector<std::string> lines = {"listener " + port + (request_.bind.empty() ? "" : " " + request_.bind)};
+            if (scopes_.per_listener_settings) {
+                const auto settings = password_lines(false);
+                lines.insert(lines.end(), settings.begin(), settings.end());
+                if (request_.no_anonymous) {
+                    lines.emplace_back("allow_anonymous false");
                 }
             }
+            append_marked(conf_.path, lines);
+            added_listener_ = true;
         }
-        if (!unmatched.empty()) {
-            throw Error(ExitCode::failure, "no listener on port " + unmatched.front(), conf_.path);
+    }
+
+    void plan_listeners(const std::vector<std::string>& added) {
+        if (scopes_.listeners.empty() && added.empty()) {
+            throw Error(ExitCode::failure,
+                        "per_listener_settings is true but there is no listener to give the password file to "
+                        "(add one with --listener PORT)",
+                        conf_.path);
+        }
+        for (const auto& listener : scopes_.listeners) {
+            const auto& wanted = request_.listeners;
+            if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), listener.port) == wanted.end()) {
+                continue;
+            }
+            const auto additions = settle(listener.options, false);
+            if (!additions.empty()) {
+                auto& lines = edits_of(listener.listener->file).insert_after[listener.listener->line];
+                lines.insert(lines.end(), additions.begin(), additions.end());
+                for (const auto& line : additions) {
+                    actions_.push_back(where(*listener.listener) + " (listener " + listener.port + "): " + line);
+                }
+            }
         }
     }
 
     EnablePlan finish() {
         EnablePlan plan;
+        ConfOverlay planned;
         for (const auto& [path, edits] : files_) {
             std::string after = render(edits);
             if (!edits.before || after != *edits.before) {
+                planned[path] = after;
                 plan.changes.push_back({path, edits.before, std::move(after)});
             }
         }
         plan.actions = std::move(actions_);
         plan.broker_user = conf_.broker_user();
+        plan.notes = std::move(notes_);
+        plan.restart_needed = added_listener_;
+        verify_result(planned.empty() ? conf_ : read_mosquitto_conf(conf_.path, planned));
         return plan;
     }
 
+    // The configuration as the plan leaves it, read as the broker reads it: it must start, give
+    // every scope that was asked for the password file, and keep --no-anonymous.
+    void verify_result(const MosquittoConf& after) const {
+        for (const auto& finding : start_problems(after, broker_)) {
+            if (finding.severity == Severity::error) {
+                throw Error(ExitCode::failure,
+                            "the configuration would not start: " + finding.message + "; nothing was changed",
+                            conf_.path);
+            }
+        }
+        const ConfScopes scopes = conf_scopes(after);
+        if (!scopes.per_listener_settings) {
+            verify_scope(scopes.security_scopes(after).front());
+            return;
+        }
+        for (const auto& listener : scopes.listeners) {
+            const auto& wanted = request_.listeners;
+            if (wanted.empty() || std::find(wanted.begin(), wanted.end(), listener.port) != wanted.end()) {
+                verify_scope(listener.options);
+            }
+        }
+    }
+
+    void verify_scope(const std::vector<const ConfOption*>& scope) const {
+        const auto last = [&](std::initializer_list<std::string_view> keys) -> const ConfOption* {
+            const auto found = std::find_if(scope.rbegin(), scope.rend(), [&](const ConfOption* option) {
+                return std::find(keys.begin(), keys.end(), option->key) != keys.end();
+            });
+            return found == scope.rend() ? nullptr : *found;
+        };
+        const ConfOption* password = last({"password_file", "plugin_opt_password_file"});
+        if (password == nullptr || resolved_path(password->value) != resolved_path(request_.pwfile)) {
+            throw Error(ExitCode::failure,
+                        "the edits would not make the broker use " + request_.pwfile + "; nothing was changed",
+                        password != nullptr ? password->file : conf_.path, password != nullptr ? password->line : 0);
+        }
+        const ConfOption* anonymous = last({"allow_anonymous"});
+        if (request_.no_anonymous && anonymous != nullptr && anonymous->value != "false") {
+            throw Error(ExitCode::failure,
+                        "allow_anonymous " + anonymous->value +
+                            " would still apply after the edits; nothing was changed",
+                        anonymous->file, anonymous->line);
+        }
+    }
+
     const EnableRequest& request_;
+    const BrokerTarget& broker_;
     MosquittoConf conf_;
+    ConfScopes scopes_;
     std::map<std::string, FileEdits> files_;
     std::vector<std::string> actions_;
+    std::vector<std::string> notes_;
+    bool added_listener_ = false;
 };
 
 }  // namespace
 
-EnablePlan plan_enable(const EnableRequest& request) {
-    return Planner(request).plan();
+EnablePlan plan_enable(const EnableRequest& request, const BrokerTarget& broker) {
+    return Planner(request, broker).plan();
 }
 
 void apply_enable(const EnablePlan& plan) {
-    for (const auto& change : plan.changes) {
-        replace_text_file(change.path, change.before, change.after, 0644);  // configuration, not secret
+    std::vector<const ConfFileChange*> written;
+    try {
+        for (const auto& change : plan.changes) {
+            replace_text_file(change.path, change.before, change.after, 0644);  // configuration, not secret
+            written.push_back(&change);
+        }
+    } catch (const Error& error) {
+        std::string undone;
+        for (auto it = written.rbegin(); it != written.rend(); ++it) {
+            const ConfFileChange& change = **it;
+            try {
+                if (change.before) {
+                    replace_text_file(change.path, change.after, *change.before, 0644);
+                } else {
+                    remove_text_file(change.path, change.after);
+                }
+            } catch (const Error&) {
+                undone += (undone.empty() ? "; left as edited: " : ", ") + change.path;
+            }
+        }
+        throw Error(error.code(),
+                    error.message() +
+                        (undone.empty() ? (written.empty() ? "" : "; the files written before were put back") : undone),
+                    error.path(), error.line(), error.errno_value());
     }
 }
 

@@ -35,8 +35,15 @@ Error too_large(const std::string& path, const Budget& budget) {
 }
 
 // The file's text (nothing: it does not exist), opened with read_file's refusals; its size is
-// checked before anything is read, so a huge file costs nothing.
-std::optional<std::string> read_bounded(const std::string& path, Budget& budget) {
+// checked before anything is read, so a huge file costs nothing. A planned text stands in for it.
+std::optional<std::string> read_bounded(const std::string& path, Budget& budget, const ConfOverlay& planned = {}) {
+    if (const auto text = planned.find(path); text != planned.end()) {
+        if (text->second.size() > budget.bytes) {
+            throw too_large(path, budget);
+        }
+        budget.bytes -= text->second.size();
+        return text->second;
+    }
     const UniqueFd fd = open_for_reading(path);
     if (!fd.valid()) {
         return std::nullopt;
@@ -62,9 +69,7 @@ template <typename OnLine>
 void for_each_line(std::string_view content, const std::string& path, Budget& budget, OnLine on_line) {
     std::size_t number = 0;
     while (!content.empty()) {
-        const std::size_t newline = content.find('\n');
-        const std::string_view line = content.substr(0, newline);
-        content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
+        const std::string_view line = next_line(content).text;
         ++number;
         if (line.size() > max_conf_line_length) {
             throw Error(ExitCode::failure, "line is over 64 KiB, longer than any mosquitto.conf line; refusing it",
@@ -90,16 +95,29 @@ std::optional<ConfOption> option_of(std::string_view line, const std::string& pa
     return ConfOption{path, number, std::string(line.substr(0, space)), std::string(trim(line.substr(space)))};
 }
 
-std::vector<std::string> conf_files_in(const ConfOption& include) {
+bool is_conf_name(const std::string& name) {
+    return name.size() > 5 && name.ends_with(".conf");
+}
+
+// DIR/*.conf, sorted by name, with the planned files in DIR among them.
+std::vector<std::string> conf_files_in(const ConfOption& include, const ConfOverlay& planned) {
     const std::string& directory = include.value;
+    const std::string prefix = directory + (directory.ends_with('/') ? "" : "/");
     std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(directory.c_str()), ::closedir);
     if (!dir) {
         throw system_error(directory, "cannot read the include_dir", errno);
     }
     std::vector<std::string> names;
+    for (const auto& entry : planned) {
+        const std::string& path = entry.first;
+        const std::string name = path.substr(std::min(prefix.size(), path.size()));
+        if (path.starts_with(prefix) && name.find('/') == std::string::npos && is_conf_name(name)) {
+            names.push_back(name);
+        }
+    }
     while (const dirent* entry = ::readdir(dir.get())) {
         const std::string name = entry->d_name;
-        if (name.size() > 5 && name.ends_with(".conf")) {
+        if (is_conf_name(name) && std::find(names.begin(), names.end(), name) == names.end()) {
             if (names.size() == max_include_dir_files) {
                 throw Error(ExitCode::failure,
                             "include_dir " + directory + " holds more than " + std::to_string(max_include_dir_files) +
@@ -111,13 +129,14 @@ std::vector<std::string> conf_files_in(const ConfOption& include) {
     }
     std::sort(names.begin(), names.end());
     for (auto& name : names) {
-        name = directory + (directory.ends_with('/') ? "" : "/") + name;
+        name = prefix + name;
     }
     return names;
 }
 
-void read_into(const std::string& path, bool main_file, Budget& budget, std::vector<ConfOption>& options) {
-    const std::optional<std::string> content = read_bounded(path, budget);
+void read_into(const std::string& path, bool main_file, Budget& budget, const ConfOverlay& planned,
+               std::vector<ConfOption>& options) {
+    const std::optional<std::string> content = read_bounded(path, budget, planned);
     if (!content) {
         throw Error(ExitCode::failure, "no such file", path);
     }
@@ -133,8 +152,8 @@ void read_into(const std::string& path, bool main_file, Budget& budget, std::vec
                             "include_dir is only valid in the main configuration file (the broker refuses it too)",
                             path, number);
             }
-            for (const auto& included : conf_files_in(*option)) {
-                read_into(included, false, budget, options);
+            for (const auto& included : conf_files_in(*option, planned)) {
+                read_into(included, false, budget, planned, options);
             }
         }
         options.push_back(std::move(*option));
@@ -165,11 +184,11 @@ std::string MosquittoConf::broker_user() const {
     return user != nullptr ? user->value : default_broker_user;
 }
 
-MosquittoConf read_mosquitto_conf(const std::string& path) {
+MosquittoConf read_mosquitto_conf(const std::string& path, const ConfOverlay& planned) {
     MosquittoConf conf;
     conf.path = path;
     Budget budget;
-    read_into(path, true, budget, conf.options);
+    read_into(path, true, budget, planned, conf.options);
     return conf;
 }
 

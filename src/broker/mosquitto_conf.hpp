@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,10 +41,15 @@ struct MosquittoConf {
 // PATH:LINE for a line over max_conf_line_length or past max_conf_lines.
 [[nodiscard]] std::vector<ConfOption> parse_conf_lines(std::string_view content, const std::string& path);
 
+// Texts that stand in for files, by path: a configuration as planned edits would leave it. A
+// planned file is read instead of the one on disk (which may not exist yet), and an include_dir
+// lists the planned *.conf files in it among its own.
+using ConfOverlay = std::map<std::string, std::string>;
+
 // Throws Error naming the file (and line) when it or an include_dir cannot be read, when any limit
 // above is passed (the size before the file is read), and for an include_dir outside the main
 // file, which the broker refuses.
-[[nodiscard]] MosquittoConf read_mosquitto_conf(const std::string& path);
+[[nodiscard]] MosquittoConf read_mosquitto_conf(const std::string& path, const ConfOverlay& planned = {});
 
 // The text of one configuration file, for an edit (nothing: it does not exist), read as
 // read_mosquitto_conf reads it: the same refusals and limits.

@@ -5,6 +5,7 @@
 #include "broker/reload.hpp"
 
 #include "broker/broker_version.hpp"
+#include "broker/conf_lint.hpp"
 #include "broker/mosquitto_conf.hpp"
 #include "core/error.hpp"
 #include "core/fs/file_size.hpp"
@@ -70,6 +71,11 @@ void check_names_pwfile(const MosquittoConf& conf, const ReloadRequest& request)
 
 void validate(const MosquittoConf& conf, const ReloadRequest& request) {
     check_names_pwfile(conf, request);
+    for (const auto& finding : start_problems(conf, request.broker)) {
+        if (finding.severity == Severity::error) {
+            throw Error(ExitCode::failure, "not reloading the broker: " + finding.message, conf.path);
+        }
+    }
     const auto settings = password_file_settings(conf);
     const auto account = broker_account(conf.broker_user());
     for (const ConfOption* setting : settings) {

@@ -1,4 +1,5 @@
 // mqpasswd broker enable: point mosquitto.conf at a password file the broker's user can read.
+#include "broker/broker_version.hpp"
 #include "broker/conf_enable.hpp"
 #include "broker/reload.hpp"
 #include "cli/commands.hpp"
@@ -75,18 +76,39 @@ std::string settle_permissions(const Options& options, const std::string& broker
     return "now " + done;
 }
 
+// What enable is asked to do; for a 2.1 broker, the password-file plugin when this host has one.
+EnableRequest enable_request(const Options& options, const BrokerTarget& broker, std::vector<std::string>& notes) {
+    EnableRequest request;
+    request.conf = options.conf.empty() ? default_mosquitto_conf : options.conf;
+    request.pwfile = absolute_existing(options.pwfile);
+    request.no_anonymous = options.no_anonymous;
+    request.replace = options.replace;
+    request.listeners = options.listeners;
+    request.bind = options.bind;
+    if (broker.version == BrokerVersion::v2_1) {
+        if (const auto plugin = find_password_file_plugin()) {
+            request.password_plugin = *plugin;
+        } else {
+            notes.emplace_back("no mosquitto_password_file.so found beside the broker: writing password_file, "
+                               "which 2.1 still reads (deprecated, to be removed in 3.0)");
+        }
+    }
+    return request;
+}
+
 }  // namespace
 
 int run_broker_enable(const Options& options) {
-    const std::string conf = options.conf.empty() ? default_mosquitto_conf : options.conf;
-    EnableRequest request{conf, absolute_existing(options.pwfile), options.no_anonymous, options.replace,
-                          options.listeners};
-    const EnablePlan plan = plan_enable(request);
+    const ResolvedProfile profile = resolve_profile(options.broker_version);
+    std::vector<std::string> notes;
+    const EnableRequest request = enable_request(options, profile.target, notes);
+    EnablePlan plan = plan_enable(request, profile.target);
+    plan.notes.insert(plan.notes.begin(), notes.begin(), notes.end());
     const std::string permissions = settle_permissions(options, plan.broker_user, request.pwfile);
     if (!options.dry_run) {
         apply_enable(plan);
     }
-    print_enable_plan(options, conf, plan, request.pwfile, permissions);
+    print_enable_plan(options, request.conf, plan, request.pwfile, permissions);
     return 0;
 }
 

@@ -89,7 +89,7 @@ std::vector<GlobalOption> add_global_options(CLI::App& app, Options& options) {
     add(app.add_option("--broker-version", options.broker_version,
                        "The broker reading the file: 2.0, 2.1 or auto (default)")
             ->option_text("VERSION"),
-        {set, delete_users, upgrade, import, check, broker_reload});
+        {set, delete_users, upgrade, import, check, broker_reload, broker_enable});
     add(app.add_option("--broker-argon2", options.broker_argon2,
                        "Whether that 2.1 broker reads argon2id: yes, no or auto (default)")
             ->option_text("ANSWER"),
@@ -526,8 +526,11 @@ CLI::App* define_enable(CLI::App& broker, Options& options) {
         ->required();
     enable->add_flag("--no-anonymous", options.no_anonymous, "Also make sure allow_anonymous false applies");
     enable->add_flag("--replace", options.replace, "Repoint a password_file that names another file");
-    enable->add_option("--listener", options.listeners, "With per_listener_settings: only this port (repeatable)")
+    enable
+        ->add_option("--listener", options.listeners, "A port clients log in on, added if not listened on (repeatable)")
         ->option_text("PORT");
+    enable->add_option("--bind", options.bind, "The address of a listener --listener adds (default: all)")
+        ->option_text("ADDRESS");
     enable->add_flag("--fix-permissions", options.fix_permissions,
                      "Give PWFILE to the broker's user if it cannot read it");
     return enable;

@@ -38,6 +38,7 @@ struct Options {
     bool replace = false;
     bool fix_permissions = false;
     std::vector<std::string> listeners;
+    std::string bind;
     bool reload = false;  // --reload: after a write, `broker reload` with `conf`
 
     // import

@@ -448,10 +448,11 @@ void print_enable_plan_json(const Options& options, const std::string& conf, con
     }
     JsonObject object;
     object.field("conf", conf).field("changed", !plan.changes.empty()).field("dry_run", options.dry_run);
+    object.field("restart_needed", plan.restart_needed);
     if (!permissions.empty()) {
         object.field("pwfile_permissions", permissions);
     }
-    object.raw("files", files.str()).raw("actions", string_array(plan.actions));
+    object.raw("files", files.str()).raw("actions", string_array(plan.actions)).raw("notes", string_array(plan.notes));
     if (options.dry_run) {
         object.field("diff", enable_diff(plan));
     }
@@ -619,6 +620,9 @@ void print_enable_plan(const Options& options, const std::string& conf, const En
         print_enable_plan_json(options, conf, plan, permissions);
         return;
     }
+    for (const auto& note : plan.notes) {
+        print_warning(note);  // on stderr, also with --quiet: each is something no edit says
+    }
     if (options.quiet) {
         return;
     }
@@ -635,6 +639,8 @@ void print_enable_plan(const Options& options, const std::string& conf, const En
     }
     if (options.dry_run) {
         std::cout << printable_lines(enable_diff(plan)) << "dry run: nothing was written\n";
+    } else if (plan.restart_needed) {
+        std::cout << "restart the broker to apply (a reload cannot add a listener): systemctl restart mosquitto\n";
     } else {
         std::cout << "reload the broker to apply: mqpasswd broker reload --conf " << printable(conf) << '\n';
     }

@@ -9,35 +9,71 @@ import os
 import pwd
 import subprocess
 
-from harness import ReloadableBroker, TempDir, new_password_file, case, check, check_equal, check_error, run, run_cases
+from harness import (INSTALLED_2_1, MQPASSWD, ReloadableBroker, Result, TempDir, case, check, check_equal, check_error, free_port,
+                     needs_root, new_password_file, run, run_cases)
 
 MARKER = "# Added by mqpasswd broker enable: clients log in with the users of this password file."
 DEBIAN_CONF = "/etc/mosquitto/mosquitto.conf"
 
 
+def debian_default_copy(directory):
+    """Debian's own /etc/mosquitto/mosquitto.conf, its conf.d in `directory`: (conf, conf_d, original)."""
+    with open(DEBIAN_CONF) as handle:
+        original = handle.read()
+    check("include_dir /etc/mosquitto/conf.d" in original, "Debian's default has include_dir")
+    check("\nlistener" not in original, "Debian's default has no listener")
+    conf_d = directory.file("conf.d")
+    os.mkdir(conf_d)
+    original = original.replace("/etc/mosquitto/conf.d", conf_d)
+    return directory.write("mosquitto.conf", original), conf_d, original
+
+
 @case
-def debians_default_layout_gets_a_snippet_in_conf_d_once():
+def debians_default_is_local_only_so_no_anonymous_needs_a_listener():
     with TempDir() as directory:
-        with open(DEBIAN_CONF) as handle:
-            original = handle.read()
-        check("include_dir /etc/mosquitto/conf.d" in original, "Debian's default has include_dir")
-        conf_d = directory.file("conf.d")
-        os.mkdir(conf_d)
-        conf = directory.write("mosquitto.conf", original.replace("/etc/mosquitto/conf.d", conf_d))
+        conf, conf_d, original = debian_default_copy(directory)
         pwfile = new_password_file(directory)
-        dry = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--dry-run"])
+        refused = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous"])
+        check_error(refused, 1, f"{conf} has no listener, so the broker runs in local only mode")
+        check("add --listener PORT" in refused.err and "nothing was changed" in refused.err, refused.err)
+        check_equal((directory.read("mosquitto.conf"), os.listdir(conf_d)), (original, []), "nothing written")
+        checked = run(["check", pwfile, "--conf", conf])
+        check_equal(checked.code, 1, repr(checked))
+        check("local only mode" in checked.out, checked.out)
+        # Without --no-anonymous the password file is set, and the user is told what it does not do.
+        plain = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--broker-version", "2.0"])
+        check_equal(plain.code, 0, repr(plain))
+        check("warning: " + conf + " has no listener" in plain.err and "devices on the network" in plain.err,
+              plain.err)
+        check_equal(directory.read("conf.d/mqpasswd.conf"), f"{MARKER}\npassword_file {pwfile}\n", "the snippet")
+
+
+@case
+def debians_default_gets_a_snippet_in_conf_d_and_a_listener_at_the_end_once():
+    with TempDir() as directory:
+        conf, conf_d, original = debian_default_copy(directory)
+        pwfile = new_password_file(directory)
+        port = str(free_port())
+        args = ["broker", "enable", "--broker-version", "2.0", "--conf", conf, "--pwfile", pwfile, "--no-anonymous",
+                "--listener", port, "--bind", "127.0.0.1"]
+        dry = run(args + ["--dry-run"])
         check_equal(dry.code, 0, repr(dry))
-        check(f"+password_file {pwfile}" in dry.out and "dry run: nothing was written" in dry.out, dry.out)
+        check(f"+password_file {pwfile}" in dry.out and f"+listener {port} 127.0.0.1" in dry.out, dry.out)
+        check("dry run: nothing was written" in dry.out, dry.out)
         check_equal(os.listdir(conf_d), [], "a dry run writes nothing")
-        result = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous"])
+        result = run(args)
         check_equal(result.code, 0, repr(result))
+        check("restart the broker to apply (a reload cannot add a listener)" in result.out, result.out)
         check_equal(directory.read("conf.d/mqpasswd.conf"),
                     f"{MARKER}\npassword_file {pwfile}\nallow_anonymous false\n", "the snippet")
-        check_equal(directory.read("mosquitto.conf"), original.replace("/etc/mosquitto/conf.d", conf_d),
-                    "the main file is untouched")
-        again = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous"])
+        check_equal(directory.read("mosquitto.conf"), f"{original}\n{MARKER}\nlistener {port} 127.0.0.1\n",
+                    "the listener is the last line the broker reads")
+        again = run(args)
         check_equal((again.code, again.out), (0, f"{conf}: already set up for this password file; nothing to "
                                                  "change\n"), "idempotent")
+        check_equal(run(["check", pwfile, "--conf", conf, "-q"]).code, 0, "check is clean")
+        check_error(run(args[:-2] + ["--bind", "two words"]), 2, "--bind takes one address")
+        check_error(run(args[:-4] + ["--listener", "0"]), 2, "--listener takes a port from 1 to 65535, not '0'")
 
 
 @case
@@ -46,7 +82,8 @@ def without_include_dir_the_file_is_edited_in_place_keeping_everything_else():
         pwfile = new_password_file(directory)
         original = "# my broker\nlistener 1883 127.0.0.1\n\n# be careful\nallow_anonymous true\nlog_type all"
         conf = directory.write("m.conf", original)
-        result = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous"])
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--broker-version",
+                      "2.0"])
         check_equal(result.code, 0, repr(result))
         check_equal(directory.read("m.conf"),
                     "# my broker\nlistener 1883 127.0.0.1\n\n# be careful\nallow_anonymous false\nlog_type all\n"
@@ -61,9 +98,6 @@ def per_listener_settings_go_into_each_listener_block():
         original = ("per_listener_settings true\n\nlistener 1883\nallow_anonymous true\n\n"
                     "listener 8883\ncertfile /etc/c.pem\n")
         conf = directory.write("m.conf", original)
-        check_error(run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--listener", "9999"]), 1,
-                    "no listener on port 9999")
-        check_equal(directory.read("m.conf"), original, "unchanged after an error")
         only = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--listener", "8883"])
         check_equal(only.code, 0, repr(only))
         check_equal(directory.read("m.conf"), original.replace("listener 8883\n", f"listener 8883\npassword_file "
@@ -73,6 +107,10 @@ def per_listener_settings_go_into_each_listener_block():
         check_equal(directory.read("m.conf"),
                     f"per_listener_settings true\n\nlistener 1883\npassword_file {pwfile}\nallow_anonymous false\n\n"
                     f"listener 8883\nallow_anonymous false\npassword_file {pwfile}\ncertfile /etc/c.pem\n", "both")
+        added = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--listener", "9999"])
+        check_equal(added.code, 0, repr(added))
+        check(directory.read("m.conf").endswith(f"\n\n{MARKER}\nlistener 9999\npassword_file {pwfile}\n"
+                                                "allow_anonymous false\n"), directory.read("m.conf"))
         check_error(run(["broker", "enable", "--conf", directory.write("n.conf", "per_listener_settings true\n"),
                          "--pwfile", pwfile]), 1, "no listener to give the password file to")
 
@@ -135,6 +173,85 @@ def a_running_broker_goes_from_anonymous_to_passwords_without_a_restart():
             broker.check_accepts("bob", "bob-pw")
             broker.check_round_trip("bob", "bob-pw", "alice", "alice-pw")
             check_equal(broker.process.pid, pid, "same broker process")
+
+
+@case
+def a_second_password_file_added_by_hand_is_found_before_the_next_start_fails():
+    # The tutorial's own step after enable: password_file added to mosquitto.conf by hand.
+    with TempDir() as directory:
+        conf, conf_d, original = debian_default_copy(directory)
+        pwfile = new_password_file(directory)
+        port = str(free_port())
+        enabled = run(["broker", "enable", "--broker-version", "2.0", "--conf", conf, "--pwfile", pwfile,
+                       "--listener", port, "--bind", "127.0.0.1", "-q"])
+        check_equal(enabled.code, 0, repr(enabled))
+        with open(conf, "a") as handle:
+            handle.write(f"password_file {pwfile}\n")
+        lines = directory.read("mosquitto.conf").count("\n")
+        checked = run(["check", pwfile, "--conf", conf])
+        reloaded = run(["broker", "reload", "--conf", conf, "--dry-run"])
+        again = run(["broker", "enable", "--broker-version", "2.0", "--conf", conf, "--pwfile", pwfile])
+        if INSTALLED_2_1:  # 2.1 uses the last password_file; the same file twice changes nothing
+            check_equal(checked.code, 0, repr(checked))
+            return
+        # What check says, the real broker does: it stops while reading the configuration.
+        broker = subprocess.run(["mosquitto", "-c", conf], capture_output=True, text=True, timeout=20)
+        check("Duplicate password_file value in configuration" in broker.stderr + broker.stdout, repr(broker))
+        check_equal(checked.code, 1, repr(checked))
+        check(f"{conf}:{lines}: a second password_file (the first is at {conf_d}/mqpasswd.conf:2): a 2.0 broker "
+              "refuses to start" in checked.out, checked.out)
+        check_error(reloaded, 1, f"not reloading the broker: {conf}:{lines}: a second password_file")
+        check_error(again, 1, "the configuration would not start")
+
+
+@case
+def enable_writes_all_of_its_files_or_none():
+    if not needs_root("a read-only bind mount in a private mount namespace"):
+        return
+    with TempDir() as directory:
+        # conf.d sorts before etc/, so the snippet is written first and the main file's write fails.
+        conf_d = directory.file("a-conf.d")
+        os.mkdir(conf_d)
+        etc = directory.file("etc")
+        os.mkdir(etc)
+        original = f"listener {free_port()} 127.0.0.1\ninclude_dir {conf_d}\n"
+        conf = os.path.join(etc, "mosquitto.conf")
+        with open(conf, "w") as handle:
+            handle.write(original)
+        pwfile = new_password_file(directory)
+        result = Result(subprocess.run(
+            ["unshare", "-m", "sh", "-c", f'mount --bind -o ro "{etc}" "{etc}" && exec "$@"', "sh", MQPASSWD,
+             "broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--listener", str(free_port())],
+            capture_output=True, text=True, timeout=60))
+        check_error(result, 1, f"{conf}: cannot create a temporary file in its directory: Read-only file system; "
+                               "the files written before were put back")
+        check_equal((os.listdir(conf_d), directory.read("etc/mosquitto.conf")), ([], original), "nothing left changed")
+
+
+@case
+def a_2_1_broker_gets_its_password_file_plugin_where_one_is_installed():
+    with TempDir() as directory:
+        # A broker installed under a prefix of its own, with the plugin in Debian's multiarch place.
+        os.makedirs(directory.file("prefix/sbin"))
+        plugin_dir = directory.file("prefix/lib/x86_64-linux-gnu/mosquitto")
+        os.makedirs(plugin_dir)
+        program = directory.write("prefix/sbin/mosquitto", "#!/bin/sh\nexit 3\n", mode=0o755)
+        plugin = directory.write("prefix/lib/x86_64-linux-gnu/mosquitto/mosquitto_password_file.so", "", mode=0o644)
+        pwfile = new_password_file(directory)
+        conf = directory.write("m.conf", "listener 1883\n")
+        env = {"MQPASSWD_MOSQUITTO": program}
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--broker-version", "2.1"], env=env)
+        check_equal(result.code, 0, repr(result))
+        check_equal(directory.read("m.conf"), f"listener 1883\n\n{MARKER}\nglobal_plugin {plugin}\n"
+                                              f"plugin_opt_password_file {pwfile}\n", "2.1's plugin form")
+        check_equal(run(["check", pwfile, "--conf", conf, "--broker-version", "2.1", "-q"]).code, 0, "check")
+        os.remove(plugin)
+        bare = directory.write("n.conf", "listener 1883\n")
+        fallback = run(["broker", "enable", "--conf", bare, "--pwfile", pwfile, "--broker-version", "2.1"], env=env)
+        check_equal(fallback.code, 0, repr(fallback))
+        check("no mosquitto_password_file.so found beside the broker: writing password_file" in fallback.err,
+              fallback.err)
+        check(directory.read("n.conf").endswith(f"password_file {pwfile}\n"), directory.read("n.conf"))
 
 
 def publish_anonymous(broker):

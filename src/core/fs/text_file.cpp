@@ -7,9 +7,23 @@
 #include "core/fs/file_lock.hpp"
 #include "core/fs/safe_path.hpp"
 
+#include <cerrno>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace mqpasswd {
+
+namespace {
+
+void refuse_changed(const FileSnapshot& snapshot, const std::optional<std::string>& expected, const std::string& path) {
+    const bool unchanged = expected ? snapshot.exists && snapshot.content == *expected : !snapshot.exists;
+    if (!unchanged) {
+        throw Error(ExitCode::failure, "changed while mqpasswd was editing it; nothing was written, run it again",
+                    path);
+    }
+}
+
+}  // namespace
 
 void replace_text_file(const std::string& path, const std::optional<std::string>& expected, const std::string& content,
                        mode_t new_mode) {
@@ -17,14 +31,20 @@ void replace_text_file(const std::string& path, const std::optional<std::string>
     const std::string name = parent.name;
     const DirectoryLock lock(std::move(parent.dir), path);
     const FileSnapshot snapshot = read_file_at(lock.fd(), name, path);
-    const bool unchanged = expected ? snapshot.exists && snapshot.content == *expected : !snapshot.exists;
-    if (!unchanged) {
-        throw Error(ExitCode::failure, "changed while mqpasswd was editing it; nothing was written, run it again",
-                    path);
-    }
+    refuse_changed(snapshot, expected, path);
     const FileOwnership ownership =
         snapshot.exists ? snapshot.ownership : FileOwnership{::geteuid(), ::getegid(), new_mode};
     atomic_replace(lock.fd(), name, content, ownership, path);
+}
+
+void remove_text_file(const std::string& path, const std::string& expected) {
+    CheckedParent parent = open_checked_parent(path);
+    const std::string name = parent.name;
+    const DirectoryLock lock(std::move(parent.dir), path);
+    refuse_changed(read_file_at(lock.fd(), name, path), expected, path);
+    if (::unlinkat(lock.fd(), name.c_str(), 0) != 0) {
+        throw system_error(path, "cannot remove", errno);
+    }
 }
 
 }  // namespace mqpasswd

@@ -14,4 +14,8 @@ namespace mqpasswd {
 void replace_text_file(const std::string& path, const std::optional<std::string>& expected, const std::string& content,
                        mode_t new_mode);
 
+// Under the directory lock: if the file's content is still `expected`, removes it (undoing a
+// replace_text_file that created it). Throws Error otherwise.
+void remove_text_file(const std::string& path, const std::string& expected);
+
 }  // namespace mqpasswd

@@ -1,0 +1,72 @@
+// The rules are the broker's own (shared/facts/brokers-as-deployed.md: local only mode, duplicate
+// options), checked against Mosquitto 2.0.11, 2.0.21 and 2.1.2.
+#include "broker/conf_lint.hpp"
+
+#include "broker/conf_scopes.hpp"
+#include "core/fs/file_snapshot.hpp"
+
+namespace mqpasswd {
+namespace {
+
+std::string where(const ConfOption& option) {
+    return option.file + ":" + std::to_string(option.line);
+}
+
+// Each scope holds one password_file: 2.0 stops at a second ("Duplicate password_file value in
+// configuration"), 2.1 keeps the last, so an earlier one that names another file is ignored.
+void find_duplicates(const ConfScopes& scopes, const MosquittoConf& conf, const BrokerTarget& broker,
+                     std::vector<Finding>& findings) {
+    for (const auto& scope : scopes.security_scopes(conf)) {
+        const ConfOption* first = nullptr;
+        for (const ConfOption* option : scope) {
+            if (option->key != "password_file") {
+                continue;
+            }
+            if (first == nullptr) {
+                first = option;
+            } else if (broker.version == BrokerVersion::v2_0) {
+                findings.push_back({Severity::error, 0,
+                                    where(*option) + ": a second password_file (the first is at " + where(*first) +
+                                        "): a 2.0 broker refuses to start (\"Duplicate password_file value\")"});
+            } else if (resolved_path(option->value) != resolved_path(first->value)) {
+                findings.push_back({Severity::warning, 0,
+                                    where(*option) + ": a second password_file (the first is at " + where(*first) +
+                                        "): a 2.1 broker uses only this one"});
+            }
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<Finding> start_problems(const MosquittoConf& conf, const BrokerTarget& broker) {
+    std::vector<Finding> findings;
+    find_duplicates(conf_scopes(conf), conf, broker, findings);
+    return findings;
+}
+
+std::vector<Finding> lint_conf(const MosquittoConf& conf, const std::string& pwfile, const BrokerTarget& broker) {
+    std::vector<Finding> findings;
+    const auto settings = password_file_settings(conf);
+    const std::string wanted = resolved_path(pwfile);
+    if (settings.empty()) {
+        findings.push_back({Severity::error, 0, conf.path + " has no password_file (or plugin_opt_password_file)"});
+    }
+    for (const ConfOption* setting : settings) {
+        if (resolved_path(setting->value) != wanted) {
+            findings.push_back({Severity::error, 0, where(*setting) + " uses " + setting->value + ", not this file"});
+        }
+    }
+    const auto at_start = start_problems(conf, broker);
+    findings.insert(findings.end(), at_start.begin(), at_start.end());
+    if (conf_scopes(conf).local_only()) {
+        findings.push_back({Severity::error, 0,
+                            conf.path + " has no listener, so the broker runs in local only mode: only clients on "
+                                        "this machine can connect (port 1883 on loopback), and Mosquitto 2.0.11 lets "
+                                        "them in without a password whatever allow_anonymous says; add one with "
+                                        "mqpasswd broker enable --listener PORT"});
+    }
+    return findings;
+}
+
+}  // namespace mqpasswd

@@ -1,0 +1,37 @@
+// How the broker applies a configuration's options: which listeners it opens, and the scope each
+// security option lands in: one global scope, or with per_listener_settings one per listener.
+#pragma once
+
+#include "broker/mosquitto_conf.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mqpasswd {
+
+struct ListenerScope {
+    const ConfOption* listener = nullptr;    // its `listener` line
+    std::string port;                        // the first word of the value
+    std::string address;                     // the second, "" for every interface
+    std::vector<const ConfOption*> options;  // those after it, up to the next listener
+};
+
+struct ConfScopes {
+    bool per_listener_settings = false;
+    std::vector<const ConfOption*> before_listeners;  // the options before the first listener
+    std::vector<ListenerScope> listeners;
+    // 2.0's `port` or `bind_address`: the broker opens a listener for them too.
+    const ConfOption* default_listener = nullptr;
+
+    // No listener at all: the broker starts in local only mode (loopback port 1883 only).
+    [[nodiscard]] bool local_only() const { return listeners.empty() && default_listener == nullptr; }
+    // The option sets a security option is looked up in: all options, or each listener's.
+    [[nodiscard]] std::vector<std::vector<const ConfOption*>> security_scopes(const MosquittoConf& conf) const;
+};
+
+[[nodiscard]] ConfScopes conf_scopes(const MosquittoConf& conf);
+
+// The listener's port from its `listener` value ("1883" of "1883 0.0.0.0").
+[[nodiscard]] std::string listener_port(const ConfOption& listener);
+
+}  // namespace mqpasswd
