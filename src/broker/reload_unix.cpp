@@ -6,6 +6,8 @@
 
 #include "broker/broker_version.hpp"
 #include "broker/conf_lint.hpp"
+#include "broker/conf_scopes.hpp"
+#include "broker/listening_ports.hpp"
 #include "broker/mosquitto_conf.hpp"
 #include "core/error.hpp"
 #include "core/fs/file_size.hpp"
@@ -24,6 +26,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <set>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <thread>
@@ -231,7 +234,60 @@ void send_hangup(const Target& target, const BrokerIdentity& broker) {
     }
 }
 
-ReloadResult hang_up(const Target& target, const BrokerIdentity& broker, bool dry_run) {
+// The TCP ports CONF opens: each listener's (port 0, a unix socket, is none), 2.0's default
+// listener's, or 1883 in local only mode. Nothing when a port cannot be read as a number.
+std::optional<std::set<std::uint16_t>> configured_ports(const MosquittoConf& conf) {
+    const ConfScopes scopes = conf_scopes(conf);
+    std::vector<std::string> ports;
+    for (const auto& listener : scopes.listeners) {
+        ports.push_back(listener.port);
+    }
+    if (scopes.default_listener != nullptr) {
+        ports.push_back(scopes.default_listener->key == "port" ? scopes.default_listener->value : "1883");
+    }
+    if (scopes.local_only()) {
+        ports.emplace_back("1883");
+    }
+    std::set<std::uint16_t> numbers;
+    for (const auto& port : ports) {
+        if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoul(port) > 65535) {
+            return std::nullopt;
+        }
+        if (port != "0") {
+            numbers.insert(static_cast<std::uint16_t>(std::stoul(port)));
+        }
+    }
+    return numbers;
+}
+
+std::string port_list(const std::set<std::uint16_t>& ports) {
+    std::string list;
+    for (const auto port : ports) {
+        list += (list.empty() ? "" : ", ") + std::to_string(port);
+    }
+    return list.empty() ? "none" : list;
+}
+
+// Mosquitto refuses a reload that adds or removes a listener ("not currently possible") and
+// then applies none of it, so a reload would be reported done while nothing changed. Checked
+// where the broker's descriptors can be read (as root, or as its user); skipped otherwise.
+void refuse_listener_change(const Target& target, const MosquittoConf& conf) {
+    const auto listening = listening_ports(target.proc.get());
+    const auto configured = configured_ports(conf);
+    if (!listening || !configured || *listening == *configured) {
+        return;
+    }
+    throw Error(ExitCode::failure,
+                "not reloading the broker: mosquitto " + std::to_string(target.pid) + " listens on " +
+                    port_list(*listening) + " but the configuration opens " + port_list(*configured) +
+                    "; Mosquitto cannot add or remove a listener on a reload and would apply none of it: restart "
+                    "it (systemctl restart mosquitto)",
+                conf.path);
+}
+
+ReloadResult hang_up(const Target& target, const BrokerIdentity& broker, const MosquittoConf& conf, bool dry_run) {
+    refuse_listener_change(target, conf);
     const std::string how = "SIGHUP to mosquitto pid " + std::to_string(target.pid) + " (" + target.how + ")";
     if (dry_run) {
         return {how};
@@ -332,13 +388,13 @@ ReloadResult reload_broker(const ReloadRequest& request) {
         if (const auto problem = target_problem(target, broker)) {
             throw Error(ExitCode::failure, *problem);
         }
-        return hang_up(target, broker, request.dry_run);
+        return hang_up(target, broker, conf, request.dry_run);
     }
     std::string pid_file_problem = "no pid_file in CONF";
     if (const ConfOption* pid_file = conf.last("pid_file")) {
         auto target = target_from_pid_file(pid_file->value, broker);
         if (auto* found = std::get_if<Target>(&target)) {
-            return hang_up(*found, broker, request.dry_run);
+            return hang_up(*found, broker, conf, request.dry_run);
         }
         pid_file_problem = std::get<std::string>(target);
     }

@@ -254,6 +254,31 @@ def a_2_1_broker_gets_its_password_file_plugin_where_one_is_installed():
         check(directory.read("n.conf").endswith(f"password_file {pwfile}\n"), directory.read("n.conf"))
 
 
+@case
+def a_reload_that_would_add_a_listener_is_refused_not_reported_done():
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        broker = ReloadableBroker(directory, pwfile, config=lambda port, pid_file: (
+            f"listener {port} 127.0.0.1\nallow_anonymous true\npid_file {pid_file}\npersistence false\n"))
+        with broker:
+            extra = str(free_port())
+            enabled = run(["broker", "enable", "--conf", broker.config, "--pwfile", pwfile, "--no-anonymous",
+                           "--listener", extra, "--bind", "127.0.0.1", "--broker-version", "2.0"])
+            check_equal(enabled.code, 0, repr(enabled))
+            check("restart the broker to apply" in enabled.out, enabled.out)
+            for args in (["broker", "reload", "--conf", broker.config], ["broker", "reload", "--conf", broker.config,
+                                                                          "--dry-run"]):
+                refused = run(args)
+                check_error(refused, 1, f"not reloading the broker: mosquitto {broker.process.pid} listens on "
+                                        f"{broker.port} but the configuration opens")
+                check("cannot add or remove a listener on a reload" in refused.err, refused.err)
+            check_equal(publish_anonymous(broker), 0, "the broker was left as it was: no half reload")
+            added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", broker.config], stdin="bob-pw\n")
+            check_equal(added.code, 1, repr(added))
+            check("was written, but the broker was not reloaded" in added.err and
+                  "cannot add or remove a listener" in added.err, repr(added))
+
+
 def publish_anonymous(broker):
     return subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "t", "-m", "x", "-q",
                            "1"], capture_output=True, timeout=20).returncode

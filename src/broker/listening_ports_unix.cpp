@@ -1,0 +1,105 @@
+// /proc/PID/fd/N links read "socket:[INODE]"; /proc/PID/net/tcp{,6} (the process's own network
+// namespace) give each socket's state (0A: LISTEN), local port (hex) and inode.
+#include "broker/listening_ports.hpp"
+
+#include "core/error.hpp"
+#include "core/fs/file_snapshot.hpp"
+#include "core/fs/unique_fd.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+namespace mqpasswd {
+namespace {
+
+constexpr std::size_t max_descriptors = 65536;
+constexpr std::size_t max_table_bytes = std::size_t{16} << 20;
+
+// The inodes of the sockets among the process's descriptors; nothing when they cannot be listed.
+std::optional<std::set<unsigned long>> socket_inodes(int proc) {
+    const int fd = ::openat(proc, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return std::nullopt;
+    }
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(fd), ::closedir);
+    if (!dir) {
+        ::close(fd);
+        return std::nullopt;
+    }
+    std::set<unsigned long> inodes;
+    std::size_t seen = 0;
+    while (const dirent* entry = ::readdir(dir.get())) {
+        if (++seen > max_descriptors) {
+            return std::nullopt;
+        }
+        char target[64] = {};
+        const ssize_t length = ::readlinkat(::dirfd(dir.get()), entry->d_name, target, sizeof target - 1);
+        const std::string_view link(target, length > 0 ? static_cast<std::size_t>(length) : 0);
+        if (link.starts_with("socket:[") && link.ends_with(']')) {
+            inodes.insert(std::stoul(std::string(link.substr(8, link.size() - 9))));
+        }
+    }
+    return inodes;
+}
+
+}  // namespace
+
+std::set<std::pair<unsigned long, std::uint16_t>> listening_sockets(std::string_view table) {
+    std::set<std::pair<unsigned long, std::uint16_t>> sockets;
+    std::istringstream lines{std::string(table)};
+    std::string line;
+    std::getline(lines, line);  // the header
+    while (std::getline(lines, line)) {
+        // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+        std::istringstream fields(line);
+        std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout;
+        unsigned long inode = 0;
+        if (!(fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >>
+              inode) ||
+            state != "0A") {
+            continue;
+        }
+        const std::size_t colon = local.rfind(':');
+        if (colon == std::string::npos || local.size() - colon - 1 != 4) {
+            continue;
+        }
+        sockets.emplace(inode, static_cast<std::uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16)));
+    }
+    return sockets;
+}
+
+std::optional<std::set<std::uint16_t>> listening_ports(int proc) {
+    const auto inodes = socket_inodes(proc);
+    if (!inodes) {
+        return std::nullopt;
+    }
+    std::set<std::uint16_t> ports;
+    for (const char* table : {"net/tcp", "net/tcp6"}) {
+        const UniqueFd fd(::openat(proc, table, O_RDONLY | O_CLOEXEC));
+        if (!fd.valid()) {
+            continue;  // no IPv6 in this kernel
+        }
+        // /proc files report size 0: read to the end, within the bound.
+        std::optional<std::string> text;
+        try {
+            text = read_at_most(fd.get(), 0, max_table_bytes, table);
+        } catch (const Error&) {
+            return std::nullopt;
+        }
+        if (!text) {
+            return std::nullopt;
+        }
+        for (const auto& [inode, port] : listening_sockets(*text)) {
+            if (inodes->contains(inode)) {
+                ports.insert(port);
+            }
+        }
+    }
+    return ports;
+}
+
+}  // namespace mqpasswd
