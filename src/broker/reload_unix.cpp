@@ -38,7 +38,8 @@ namespace {
 
 constexpr std::size_t pid_file_max_bytes = 64;  // "4194304\n" is 8: more is not a pid file
 constexpr auto systemctl_time_limit = std::chrono::seconds(30);
-constexpr const char* systemd_unit = "mosquitto";  // Debian's mosquitto.service
+constexpr const char* systemd_unit = "mosquitto";                             // Debian's mosquitto.service
+constexpr const char* init_script_pid_file = "/run/mosquitto/mosquitto.pid";  // /etc/init.d/mosquitto's PIDFILE
 
 // What a process must be to be signalled: running the broker program (by device and inode, which
 // /proc/PID/exe gives however the program was started) as one of `uids`.
@@ -332,14 +333,28 @@ std::variant<pid_t, std::string> pid_from_file(const std::string& path) {
 }
 
 // The broker named by the pid_file, or why there is none to signal.
-std::variant<Target, std::string> target_from_pid_file(const std::string& path, const BrokerIdentity& broker) {
+std::variant<Target, std::string> target_from_pid_file(const std::string& path, const BrokerIdentity& broker,
+                                                       const std::string& label = "pid_file") {
     auto pid = pid_from_file(path);
     if (auto* problem = std::get_if<std::string>(&pid)) {
         return std::move(*problem);
     }
-    Target target = open_target(std::get<pid_t>(pid), "pid_file " + path);
+    Target target = open_target(std::get<pid_t>(pid), label + " " + path);
     if (auto problem = target_problem(target, broker)) {
         return std::move(*problem);
+    }
+    return target;
+}
+
+// The broker by CONF's pid_file; with none, by the pid file Debian's init script makes for it
+// (start-stop-daemon --make-pidfile), checked the same way. Else what was tried.
+std::variant<Target, std::string> target_from_pid_files(const MosquittoConf& conf, const BrokerIdentity& broker) {
+    if (const ConfOption* pid_file = conf.last("pid_file")) {
+        return target_from_pid_file(pid_file->value, broker);
+    }
+    auto target = target_from_pid_file(init_script_pid_file, broker, "init script pid file");
+    if (auto* problem = std::get_if<std::string>(&target)) {
+        return "no pid_file in CONF and, for /etc/init.d/mosquitto, " + *problem;
     }
     return target;
 }
@@ -390,14 +405,11 @@ ReloadResult reload_broker(const ReloadRequest& request) {
         }
         return hang_up(target, broker, conf, request.dry_run);
     }
-    std::string pid_file_problem = "no pid_file in CONF";
-    if (const ConfOption* pid_file = conf.last("pid_file")) {
-        auto target = target_from_pid_file(pid_file->value, broker);
-        if (auto* found = std::get_if<Target>(&target)) {
-            return hang_up(*found, broker, conf, request.dry_run);
-        }
-        pid_file_problem = std::get<std::string>(target);
+    auto target = target_from_pid_files(conf, broker);
+    if (auto* found = std::get_if<Target>(&target)) {
+        return hang_up(*found, broker, conf, request.dry_run);
     }
+    const std::string& pid_file_problem = std::get<std::string>(target);
     const auto systemctl = find_system_program("systemctl");
     if (systemctl && systemd_unit_active(*systemctl)) {
         if (!request.dry_run) {

@@ -5,9 +5,18 @@ Usage: test_reload.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
 import json
 import os
+import pwd
+import re
+import signal
+import socket
+import subprocess
 import time
 
-from harness import ReloadableBroker, TempDir, new_password_file, case, check, check_equal, check_error, run, run_cases
+from harness import (ReloadableBroker, TempDir, case, check, check_equal, check_error, free_port, needs_root,
+                     new_password_file, run, run_cases)
+
+INIT_SCRIPT = "/etc/init.d/mosquitto"
+SYSTEMD_UNIT = "/lib/systemd/system/mosquitto.service"
 
 
 @case
@@ -108,6 +117,140 @@ def check_reports_what_the_broker_would_choke_on():
             os.chmod(pwfile, 0o600)
             text = run(["check", pwfile]).out
             check("error: the broker's user mosquitto cannot read it: chown mosquitto:mosquitto" in text, text)
+
+
+def daemon_setup(directory):
+    """A configuration for a broker that runs in the background: (conf, pid file, port)."""
+    run_dir = directory.file("run")
+    os.mkdir(run_dir)
+    if os.geteuid() == 0:
+        account = pwd.getpwnam("mosquitto")
+        os.chown(run_dir, account.pw_uid, account.pw_gid)
+    pid_file = os.path.join(run_dir, "mosquitto.pid")
+    port = free_port()
+    pwfile = new_password_file(directory)
+    conf = directory.write("mosquitto.conf", f"listener {port} 127.0.0.1\nallow_anonymous false\n"
+                                             f"password_file {pwfile}\npid_file {pid_file}\npersistence false\n")
+    return conf, pwfile, pid_file, port
+
+
+def wait_for_daemon(pid_file, port):
+    """The daemon's pid, once it listens and has written its pid file."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2), open(pid_file) as handle:
+                text = handle.read().strip()
+                if text:
+                    return int(text)
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError("the daemon did not start")
+
+
+def stop_daemon(pid):
+    """Stops the broker this test started, by its pid, once it is seen to be mosquitto."""
+    if os.path.basename(os.readlink(f"/proc/{pid}/exe")) == "mosquitto":
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def check_reload_reaches(conf, pwfile, pid_file, port, pid):
+    added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", conf], stdin="bob-pw\n")
+    check_equal(added.code, 0, repr(added))
+    check(f"reloaded: SIGHUP to mosquitto pid {pid} (pid_file {pid_file})" in added.out, added.out)
+    check_accepted(port, "bob", "bob-pw")
+
+
+def check_accepted(port, user, password):
+    """mosquitto_pub as `user` is accepted, once the broker has handled the SIGHUP."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        published = subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-u", user, "-P", password,
+                                    "-t", "t", "-m", "x"], capture_output=True, timeout=20)
+        if published.returncode == 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{user} was not accepted after the reload: {published.stderr!r}")
+
+
+@case
+def a_broker_started_by_hand_as_a_daemon_is_reloaded_through_its_pid_file():
+    with TempDir() as directory:
+        conf, pwfile, pid_file, port = daemon_setup(directory)
+        started = subprocess.run(["mosquitto", "-d", "-c", conf], capture_output=True, timeout=20)
+        check_equal(started.returncode, 0, repr(started))
+        pid = wait_for_daemon(pid_file, port)
+        try:
+            check_reload_reaches(conf, pwfile, pid_file, port, pid)
+        finally:
+            stop_daemon(pid)
+
+
+@case
+def a_broker_started_by_debians_init_script_is_reloaded_as_the_script_would():
+    # Debian's own script, as shipped (start-stop-daemon --make-pidfile /run/mosquitto/mosquitto.pid),
+    # pointed at this configuration; with no pid_file of its own (the broker, once it has dropped
+    # to its user, could not rewrite the file the script made as root), mqpasswd finds the broker
+    # by the script's pid file.
+    init_pid_file = "/run/mosquitto/mosquitto.pid"
+    if not os.path.exists(INIT_SCRIPT) or not needs_root("the init script's /run/mosquitto"):
+        return
+    if os.path.exists(init_pid_file):
+        print(f"     ({init_pid_file} exists: a broker of this system's may be running; not run)")
+        return
+    made_run_dir = not os.path.isdir("/run/mosquitto")
+    if made_run_dir:  # as Debian's systemd unit makes it
+        os.mkdir("/run/mosquitto", 0o740)
+        account = pwd.getpwnam("mosquitto")
+        os.chown("/run/mosquitto", account.pw_uid, 0)
+    with TempDir() as directory:
+        conf, pwfile, _, port = daemon_setup(directory)
+        conf = directory.write("mosquitto.conf", "".join(line + "\n" for line in directory.read("mosquitto.conf")
+                                                          .splitlines() if not line.startswith("pid_file")))
+        with open(INIT_SCRIPT) as handle:
+            script = handle.read()
+        check(f"PIDFILE={init_pid_file}" in script and "-c /etc/mosquitto/mosquitto.conf" in script,
+              "the init script's pid file and configuration")
+        copy = directory.write("init-mosquitto", script.replace("-c /etc/mosquitto/mosquitto.conf", f"-c {conf}"),
+                               mode=0o755)
+        try:
+            started = subprocess.run(["sh", copy, "start"], capture_output=True, text=True, timeout=30)
+            check_equal(started.returncode, 0, repr(started))
+            pid = wait_for_daemon(init_pid_file, port)
+            try:
+                added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", conf], stdin="bob-pw\n")
+                check_equal(added.code, 0, repr(added))
+                check(f"reloaded: SIGHUP to mosquitto pid {pid} (init script pid file {init_pid_file})" in added.out,
+                      added.out)
+                check_accepted(port, "bob", "bob-pw")
+                scripted = subprocess.run(["sh", copy, "reload"], capture_output=True, text=True, timeout=30)
+                check_equal(scripted.returncode, 0, f"the script's own reload: {scripted!r}")
+                check(os.path.exists(f"/proc/{pid}"), "the broker runs on after the script's reload")
+            finally:
+                subprocess.run(["sh", copy, "stop"], capture_output=True, timeout=30)
+                if os.path.exists(f"/proc/{pid}"):
+                    stop_daemon(pid)
+        finally:
+            if os.path.exists(init_pid_file):
+                os.remove(init_pid_file)
+            if made_run_dir:
+                os.rmdir("/run/mosquitto")
+
+
+@case
+def debians_systemd_unit_reloads_with_the_same_sighup():
+    if not os.path.exists(SYSTEMD_UNIT):
+        print("     (no mosquitto.service on this system: not run)")
+        return
+    with open(SYSTEMD_UNIT) as handle:
+        unit = handle.read()
+    # systemd cannot run as PID 1 here; what `systemctl reload mosquitto` runs is read from the unit.
+    check(re.search(r"^ExecReload=/bin/kill -HUP \$MAINPID$", unit, re.MULTILINE), unit)
+    check(re.search(r"^ExecStart=/usr/sbin/mosquitto -c /etc/mosquitto/mosquitto.conf$", unit, re.MULTILINE), unit)
 
 
 run_cases()
