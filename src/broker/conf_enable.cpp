@@ -160,8 +160,9 @@ private:
 
     // The lines that give a scope the password file: 2.1's plugin form for a global scope when the
     // plugin is known, else password_file.
-    std::vector<std::string> password_lines(bool global) const {
+    std::vector<std::string> password_lines(bool global) {
         if (global && !request_.password_plugin.empty()) {
+            restart_needed_ = true;  // a reload loads no plugin
             return {"global_plugin " + request_.password_plugin, "plugin_opt_password_file " + request_.pwfile};
         }
         return {"password_file " + request_.pwfile};
@@ -253,7 +254,7 @@ private:
                 }
             }
             append_marked(conf_.path, lines);
-            added_listener_ = true;
+            restart_needed_ = true;  // a reload cannot add a listener
         }
     }
 
@@ -293,7 +294,7 @@ private:
         plan.actions = std::move(actions_);
         plan.broker_user = conf_.broker_user();
         plan.notes = std::move(notes_);
-        plan.restart_needed = added_listener_;
+        plan.restart_needed = restart_needed_;
         verify_result(planned.empty() ? conf_ : read_mosquitto_conf(conf_.path, planned));
         return plan;
     }
@@ -350,7 +351,7 @@ private:
     std::map<std::string, FileEdits> files_;
     std::vector<std::string> actions_;
     std::vector<std::string> notes_;
-    bool added_listener_ = false;
+    bool restart_needed_ = false;
 };
 
 }  // namespace

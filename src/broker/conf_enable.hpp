@@ -36,8 +36,9 @@ struct EnablePlan {
     std::vector<std::string> actions;     // one line per edit, "FILE:LINE: ..."
     std::string broker_user;              // CONF's `user`, or mosquitto
     std::vector<std::string> notes;       // what the user should know that no edit says
-    // A listener is added: the broker must be restarted, since Mosquitto refuses a reload that adds
-    // or removes listeners ("not currently possible"), and then applies none of it.
+    // A listener or a plugin is added: the broker must be restarted, since Mosquitto refuses a
+    // reload that adds or removes listeners ("not currently possible", and then applies none of
+    // it), and a reload loads no plugin.
     bool restart_needed = false;
 };
 

@@ -7,8 +7,8 @@
 #include "broker/broker_version.hpp"
 #include "broker/conf_lint.hpp"
 #include "broker/conf_scopes.hpp"
-#include "broker/listening_ports.hpp"
 #include "broker/mosquitto_conf.hpp"
+#include "broker/process_state.hpp"
 #include "core/error.hpp"
 #include "core/fs/file_size.hpp"
 #include "core/fs/file_snapshot.hpp"
@@ -287,8 +287,30 @@ void refuse_listener_change(const Target& target, const MosquittoConf& conf) {
                 conf.path);
 }
 
+// A reload loads no plugin: one CONF names (global_plugin, plugin, 2.0's auth_plugin) that the
+// running broker has not mapped would do nothing until a restart, and a 2.1 password-file plugin
+// added this way would leave every client refused.
+void refuse_plugin_not_loaded(const Target& target, const MosquittoConf& conf) {
+    const auto mapped = mapped_files(target.proc.get());
+    if (!mapped) {
+        return;
+    }
+    for (const auto& option : conf.options) {
+        if (option.key != "global_plugin" && option.key != "plugin" && option.key != "auth_plugin") {
+            continue;
+        }
+        if (!mapped->contains(option.value) && !mapped->contains(resolved_path(option.value))) {
+            throw Error(ExitCode::failure,
+                        "not reloading the broker: mosquitto " + std::to_string(target.pid) + " has not loaded " +
+                            option.value + ", and a reload loads no plugin: restart it (systemctl restart mosquitto)",
+                        option.file, option.line);
+        }
+    }
+}
+
 ReloadResult hang_up(const Target& target, const BrokerIdentity& broker, const MosquittoConf& conf, bool dry_run) {
     refuse_listener_change(target, conf);
+    refuse_plugin_not_loaded(target, conf);
     const std::string how = "SIGHUP to mosquitto pid " + std::to_string(target.pid) + " (" + target.how + ")";
     if (dry_run) {
         return {how};

@@ -83,7 +83,9 @@ def write_lines(path, line, count):
 
 
 def enable_dry_run(conf, pwfile):
-    return ["broker", "enable", "--dry-run", "--fix-permissions", "--conf", conf, "--pwfile", pwfile]
+    # The 2.0 form (password_file) on every broker: what is measured is the planning, not the form.
+    return ["broker", "enable", "--dry-run", "--fix-permissions", "--broker-version", "2.0", "--conf", conf, "--pwfile",
+            pwfile]
 
 
 @case

@@ -63,7 +63,7 @@ def debians_default_gets_a_snippet_in_conf_d_and_a_listener_at_the_end_once():
         check_equal(os.listdir(conf_d), [], "a dry run writes nothing")
         result = run(args)
         check_equal(result.code, 0, repr(result))
-        check("restart the broker to apply (a reload cannot add a listener)" in result.out, result.out)
+        check("restart the broker to apply (a reload cannot add a listener or load a plugin)" in result.out, result.out)
         check_equal(directory.read("conf.d/mqpasswd.conf"),
                     f"{MARKER}\npassword_file {pwfile}\nallow_anonymous false\n", "the snippet")
         check_equal(directory.read("mosquitto.conf"), f"{original}\n{MARKER}\nlistener {port} 127.0.0.1\n",
@@ -162,7 +162,10 @@ def a_running_broker_goes_from_anonymous_to_passwords_without_a_restart():
         with broker:
             pid = broker.process.pid
             check_equal(publish_anonymous(broker), 0, "anonymous works before")
-            enabled = run(["broker", "enable", "--conf", broker.config, "--pwfile", pwfile, "--no-anonymous"])
+            # The form every 2.x broker re-reads on a reload; 2.1's plugin form needs a restart
+            # (a_2_1_plugin_added_to_a_running_broker_asks_for_a_restart).
+            enabled = run(["broker", "enable", "--conf", broker.config, "--pwfile", pwfile, "--no-anonymous",
+                           "--broker-version", "2.0"])
             check_equal(enabled.code, 0, repr(enabled))
             reloaded = run(["broker", "reload", "--conf", broker.config])
             check_equal(reloaded.code, 0, repr(reloaded))
@@ -220,7 +223,7 @@ def enable_writes_all_of_its_files_or_none():
             handle.write(original)
         pwfile = new_password_file(directory)
         result = Result(subprocess.run(
-            ["unshare", "-m", "sh", "-c", f'mount --bind -o ro "{etc}" "{etc}" && exec "$@"', "sh", MQPASSWD,
+            ["unshare", "-m", "--propagation", "unchanged", "sh", "-c", f'mount --bind -o ro "{etc}" "{etc}" && exec "$@"', "sh", MQPASSWD,
              "broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--listener", str(free_port())],
             capture_output=True, text=True, timeout=60))
         check_error(result, 1, f"{conf}: cannot create a temporary file in its directory: Read-only file system; "
@@ -277,6 +280,34 @@ def a_reload_that_would_add_a_listener_is_refused_not_reported_done():
             check_equal(added.code, 1, repr(added))
             check("was written, but the broker was not reloaded" in added.err and
                   "cannot add or remove a listener" in added.err, repr(added))
+
+
+@case
+def a_2_1_plugin_added_to_a_running_broker_asks_for_a_restart():
+    if not INSTALLED_2_1:
+        print("     (needs a 2.1 broker, which loads the password-file plugin: not run)")
+        return
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        broker = ReloadableBroker(directory, pwfile, config=lambda port, pid_file: (
+            f"listener {port} 127.0.0.1\nallow_anonymous true\npid_file {pid_file}\npersistence false\n"))
+        with broker:
+            enabled = run(["broker", "enable", "--conf", broker.config, "--pwfile", pwfile, "--no-anonymous",
+                           "--fix-permissions"])
+            check_equal(enabled.code, 0, repr(enabled))
+            check("global_plugin " in directory.read("mosquitto.conf"), directory.read("mosquitto.conf"))
+            check("restart the broker to apply" in enabled.out, enabled.out)
+            refused = run(["broker", "reload", "--conf", broker.config])
+            check_error(refused, 1, "and a reload loads no plugin: restart it")
+            check_equal(publish_anonymous(broker), 0, "the broker was left as it was")
+        text = directory.read("mosquitto.conf")
+        with TempDir() as elsewhere, ReloadableBroker(elsewhere, pwfile, config=lambda port, pid_file: text.replace(
+                f"listener {broker.port} ", f"listener {port} ").replace(broker.pid_file, pid_file)) as restarted:
+            check(publish_anonymous(restarted) != 0, "anonymous refused after the restart")
+            restarted.check_accepts("alice", "alice-pw")
+            added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", restarted.config], stdin="bob-pw\n")
+            check_equal(added.code, 0, repr(added))
+            restarted.check_accepts("bob", "bob-pw")
 
 
 def publish_anonymous(broker):

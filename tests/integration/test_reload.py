@@ -3,6 +3,7 @@
 
 Usage: test_reload.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
+import glob
 import json
 import os
 import pwd
@@ -192,31 +193,33 @@ def a_broker_started_by_hand_as_a_daemon_is_reloaded_through_its_pid_file():
 
 @case
 def a_broker_started_by_debians_init_script_is_reloaded_as_the_script_would():
-    # Debian's own script, as shipped (start-stop-daemon --make-pidfile /run/mosquitto/mosquitto.pid),
-    # pointed at this configuration; with no pid_file of its own (the broker, once it has dropped
-    # to its user, could not rewrite the file the script made as root), mqpasswd finds the broker
-    # by the script's pid file.
+    # Debian's own script, as shipped, pointed at this configuration. Debian 12's makes the pid file
+    # itself (start-stop-daemon --make-pidfile, as root), so the configuration has no pid_file (the
+    # broker, once it has dropped to its user, could not rewrite root's file) and mqpasswd finds the
+    # broker by the script's file; Debian 13's and sid's leave it to the broker's pid_file.
     init_pid_file = "/run/mosquitto/mosquitto.pid"
     if not os.path.exists(INIT_SCRIPT) or not needs_root("the init script's /run/mosquitto"):
         return
     if os.path.exists(init_pid_file):
         print(f"     ({init_pid_file} exists: a broker of this system's may be running; not run)")
         return
+    with open(INIT_SCRIPT) as handle:
+        script = handle.read()
+    check("/run/mosquitto" in script and "/etc/mosquitto/mosquitto.conf" in script, "the script's paths")
+    makes_pid_file = "--make-pidfile" in script
     made_run_dir = not os.path.isdir("/run/mosquitto")
     if made_run_dir:  # as Debian's systemd unit makes it
         os.mkdir("/run/mosquitto", 0o740)
-        account = pwd.getpwnam("mosquitto")
-        os.chown("/run/mosquitto", account.pw_uid, 0)
+        os.chown("/run/mosquitto", pwd.getpwnam("mosquitto").pw_uid, 0)
     with TempDir() as directory:
         conf, pwfile, _, port = daemon_setup(directory)
-        conf = directory.write("mosquitto.conf", "".join(line + "\n" for line in directory.read("mosquitto.conf")
-                                                          .splitlines() if not line.startswith("pid_file")))
-        with open(INIT_SCRIPT) as handle:
-            script = handle.read()
-        check(f"PIDFILE={init_pid_file}" in script and "-c /etc/mosquitto/mosquitto.conf" in script,
-              "the init script's pid file and configuration")
-        copy = directory.write("init-mosquitto", script.replace("-c /etc/mosquitto/mosquitto.conf", f"-c {conf}"),
-                               mode=0o755)
+        account = pwd.getpwnam("mosquitto")
+        os.chown(pwfile, account.pw_uid, account.pw_gid)  # a script that starts it as mosquitto (--chuid)
+        lines = [line for line in directory.read("mosquitto.conf").splitlines() if not line.startswith("pid_file")]
+        if not makes_pid_file:
+            lines.append(f"pid_file {init_pid_file}")
+        conf = directory.write("mosquitto.conf", "".join(line + "\n" for line in lines))
+        copy = directory.write("init-mosquitto", script.replace("/etc/mosquitto/mosquitto.conf", conf), mode=0o755)
         try:
             started = subprocess.run(["sh", copy, "start"], capture_output=True, text=True, timeout=30)
             check_equal(started.returncode, 0, repr(started))
@@ -224,8 +227,8 @@ def a_broker_started_by_debians_init_script_is_reloaded_as_the_script_would():
             try:
                 added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", conf], stdin="bob-pw\n")
                 check_equal(added.code, 0, repr(added))
-                check(f"reloaded: SIGHUP to mosquitto pid {pid} (init script pid file {init_pid_file})" in added.out,
-                      added.out)
+                how = "init script pid file" if makes_pid_file else "pid_file"
+                check(f"reloaded: SIGHUP to mosquitto pid {pid} ({how} {init_pid_file})" in added.out, added.out)
                 check_accepted(port, "bob", "bob-pw")
                 scripted = subprocess.run(["sh", copy, "reload"], capture_output=True, text=True, timeout=30)
                 check_equal(scripted.returncode, 0, f"the script's own reload: {scripted!r}")
@@ -239,6 +242,25 @@ def a_broker_started_by_debians_init_script_is_reloaded_as_the_script_would():
                 os.remove(init_pid_file)
             if made_run_dir:
                 os.rmdir("/run/mosquitto")
+
+
+@case
+def a_reload_that_would_load_a_plugin_is_refused_not_reported_done():
+    plugins = glob.glob("/usr/lib/*/mosquitto_dynamic_security.so") + glob.glob(
+        "/usr/lib/*/mosquitto/mosquitto_dynamic_security.so")
+    if not plugins:
+        print("     (no mosquitto_dynamic_security.so here: not run)")
+        return
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        with ReloadableBroker(directory, pwfile) as broker:
+            with open(broker.config, "a") as handle:
+                handle.write(f"plugin {plugins[0]}\nplugin_opt_config_file {directory.file('dynsec.json')}\n")
+            refused = run(["broker", "reload", "--conf", broker.config])
+            line = directory.read("mosquitto.conf").count("\n") - 1
+            check_error(refused, 1, f"{broker.config}:{line}: not reloading the broker: mosquitto {broker.process.pid} "
+                                    f"has not loaded {plugins[0]}, and a reload loads no plugin: restart it")
+            check(broker.process.poll() is None, "the broker runs on")
 
 
 @case

@@ -7,6 +7,7 @@ Usage: test_tutorial.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -111,9 +112,14 @@ def the_tutorial_on_debians_configuration_lets_devices_log_in_with_passwords_onl
             check_equal(paho_connect(port, "alice", "wrong"), NOT_AUTHORISED, "a wrong password")
             check_equal(paho_connect(port), NOT_AUTHORISED, "no credentials")
             pid = broker.process.pid
-            added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", conf], stdin="bob-pw\n")
+            if re.search(r"^pid_file ", directory.read("mosquitto.conf"), re.MULTILINE):
+                added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", conf], stdin="bob-pw\n")
+            else:  # Debian 13's and sid's configuration leave the pid to systemd, which cannot run here
+                added = run(["set", pwfile, "bob", "--stdin"], stdin="bob-pw\n")
+                check_equal(added.code, 0, repr(added))
+                added = run(["broker", "reload", "--conf", conf, "--pid", str(pid)])
             check_equal(added.code, 0, repr(added))
-            check("reloaded" in added.out, added.out)
+            check(f"reloaded: SIGHUP to mosquitto pid {pid}" in added.out, added.out)
             deadline = time.monotonic() + 10
             while paho_connect(port, "bob", "bob-pw") != ACCEPTED and time.monotonic() < deadline:
                 time.sleep(0.1)  # SIGHUP is handled at the broker's next loop

@@ -1,6 +1,7 @@
 // /proc/PID/fd/N links read "socket:[INODE]"; /proc/PID/net/tcp{,6} (the process's own network
-// namespace) give each socket's state (0A: LISTEN), local port (hex) and inode.
-#include "broker/listening_ports.hpp"
+// namespace) give each socket's state (0A: LISTEN), local port (hex) and inode; /proc/PID/maps
+// names each mapped file.
+#include "broker/process_state.hpp"
 
 #include "core/error.hpp"
 #include "core/fs/file_snapshot.hpp"
@@ -100,6 +101,37 @@ std::optional<std::set<std::uint16_t>> listening_ports(int proc) {
         }
     }
     return ports;
+}
+
+std::optional<std::set<std::string>> mapped_files(int proc) {
+    const UniqueFd fd(::openat(proc, "maps", O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) {
+        return std::nullopt;
+    }
+    std::optional<std::string> text;
+    try {
+        text = read_at_most(fd.get(), 0, max_table_bytes, "maps");
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+    if (!text) {
+        return std::nullopt;
+    }
+    // address perms offset dev inode path: the path starts at the sixth field and runs to the end.
+    std::set<std::string> files;
+    std::istringstream lines(*text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const std::size_t slash = line.find('/');
+        if (slash != std::string::npos) {
+            std::string path = line.substr(slash);
+            if (path.ends_with(" (deleted)")) {  // replaced since it was loaded (an upgrade): still loaded
+                path.resize(path.size() - 10);
+            }
+            files.insert(std::move(path));
+        }
+    }
+    return files;
 }
 
 }  // namespace mqpasswd

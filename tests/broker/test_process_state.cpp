@@ -1,6 +1,7 @@
-#include "broker/listening_ports.hpp"
+#include "broker/process_state.hpp"
 #include "support/catch.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -10,7 +11,7 @@
 
 using namespace mqpasswd;
 
-TEST_CASE("listening sockets are read from a /proc/net/tcp table", "[listening_ports]") {
+TEST_CASE("listening sockets are read from a /proc/net/tcp table", "[process_state]") {
     const std::string table =
         "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
         "   0: 0100007F:075B 00000000:0000 0A 00000000:00000000 00:00000000 00000000   107        0 4711 1 0 100 0 0 "
@@ -24,7 +25,7 @@ TEST_CASE("listening sockets are read from a /proc/net/tcp table", "[listening_p
     CHECK(sockets == std::set<std::pair<unsigned long, std::uint16_t>>{{4711, 1883}, {4713, 8883}});
 }
 
-TEST_CASE("our own process's listening ports are read from /proc", "[listening_ports]") {
+TEST_CASE("our own process's listening ports are read from /proc", "[process_state]") {
     const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(listener >= 0);
     sockaddr_in address{};
@@ -40,4 +41,16 @@ TEST_CASE("our own process's listening ports are read from /proc", "[listening_p
     ::close(listener);
     REQUIRE(ports);
     CHECK(ports->contains(ntohs(address.sin_port)));
+}
+
+TEST_CASE("our own process's mapped files name its program and its libraries", "[process_state]") {
+    const int proc = ::open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const auto files = mapped_files(proc);
+    ::close(proc);
+    REQUIRE(files);
+    char self[4096] = {};
+    REQUIRE(::readlink("/proc/self/exe", self, sizeof self - 1) > 0);
+    CHECK(files->contains(self));
+    CHECK(std::any_of(files->begin(), files->end(),
+                      [](const std::string& file) { return file.find("libc.so") != std::string::npos; }));
 }
