@@ -7,10 +7,12 @@ Usage: test_enable.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
 import os
 import pwd
+import socket
 import subprocess
+import time
 
-from harness import (INSTALLED_2_1, MQPASSWD, ReloadableBroker, Result, TempDir, case, check, check_equal, check_error, free_port,
-                     needs_root, new_password_file, run, run_cases)
+from harness import (INSTALLED_2_1, MQPASSWD, ReloadableBroker, Result, TempDir, case, check, check_equal, check_error,
+                     free_port, installed_broker_version, needs_root, new_password_file, run, run_cases)
 
 MARKER = "# Added by mqpasswd broker enable: clients log in with the users of this password file."
 DEBIAN_CONF = "/etc/mosquitto/mosquitto.conf"
@@ -146,6 +148,7 @@ def the_broker_user_must_be_able_to_read_the_file():
         check_equal(result.code, 1, repr(result))
         check("cannot read it: chown mosquitto:mosquitto" in result.err and "--fix-permissions" in result.err,
               result.err)
+        check_equal(directory.read("m.conf"), "listener 1883\n", "the configuration is untouched by the refusal")
         fixed = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--fix-permissions"])
         check_equal(fixed.code, 0, repr(fixed))
         account = pwd.getpwnam("mosquitto")
@@ -308,6 +311,47 @@ def a_2_1_plugin_added_to_a_running_broker_asks_for_a_restart():
             added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", restarted.config], stdin="bob-pw\n")
             check_equal(added.code, 0, repr(added))
             restarted.check_accepts("bob", "bob-pw")
+
+
+@case
+def a_real_broker_in_local_only_mode_is_what_check_and_enable_say_it_is():
+    # Local only mode listens on port 1883 of the loopback interface: run only where that is free.
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 1883)) == 0:
+            print("     (port 1883 is in use here: not run)")
+            return
+    with TempDir() as directory:
+        conf, conf_d, original = debian_default_copy(directory)
+        conf = directory.write("mosquitto.conf", "".join(
+            line + "\n" for line in original.splitlines()
+            if not line.startswith(("pid_file", "persistence", "log_dest"))) + "persistence false\n")
+        pwfile = new_password_file(directory)
+        enabled = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--fix-permissions",
+                       "--broker-version", "2.0"])
+        check_equal(enabled.code, 0, repr(enabled))
+        check("local only mode" in enabled.err, enabled.err)
+        with open(conf, "a") as handle:  # what the tutorial adds by hand, in the snippet's file
+            handle.write("allow_anonymous false\n")
+        checked = run(["check", pwfile, "--conf", conf])
+        check_equal(checked.code, 1, repr(checked))
+        check("local only mode" in checked.out, checked.out)
+        log = directory.file("broker.log")
+        with open(log, "w") as output:
+            process = subprocess.Popen(["mosquitto", "-c", conf], stdout=output, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and "running" not in directory.read("broker.log"):
+                time.sleep(0.05)
+            check("Starting in local only mode" in directory.read("broker.log"), directory.read("broker.log"))
+            anonymous = subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", "1883", "-t", "t", "-m", "x"],
+                                       capture_output=True, timeout=20).returncode
+            if installed_broker_version() == (2, 0, 11):
+                check_equal(anonymous, 0, "2.0.11 lets a local anonymous client in despite allow_anonymous false")
+            else:
+                check(anonymous != 0, "this broker applies allow_anonymous false in local only mode")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def publish_anonymous(broker):
