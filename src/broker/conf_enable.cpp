@@ -8,6 +8,7 @@
 #include "broker/conf_lint.hpp"
 #include "broker/conf_scopes.hpp"
 #include "broker/mosquitto_conf.hpp"
+#include "broker/test_config.hpp"
 #include "core/error.hpp"
 #include "core/fs/file_snapshot.hpp"
 #include "core/fs/text_file.hpp"
@@ -295,7 +296,16 @@ private:
         plan.broker_user = conf_.broker_user();
         plan.notes = std::move(notes_);
         plan.restart_needed = restart_needed_;
-        verify_result(planned.empty() ? conf_ : read_mosquitto_conf(conf_.path, planned));
+        const MosquittoConf after = planned.empty() ? conf_ : read_mosquitto_conf(conf_.path, planned);
+        verify_result(after);
+        if (!planned.empty() && broker_.version == BrokerVersion::v2_1) {
+            if (const auto refused = broker_test_config(after, planned)) {
+                throw Error(ExitCode::failure,
+                            "mosquitto --test-config refuses the configuration as the edits would leave it: " +
+                                *refused + "; nothing was changed",
+                            conf_.path);
+            }
+        }
         return plan;
     }
 

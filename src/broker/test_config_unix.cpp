@@ -1,0 +1,134 @@
+// The copy is made because --test-config reads files by their paths: the planned texts exist only
+// in memory until every check has passed.
+#include "broker/test_config.hpp"
+
+#include "broker/broker_version.hpp"
+#include "core/error.hpp"
+#include "core/fs/unique_fd.hpp"
+#include "core/sys/spawn.hpp"
+#include "core/text.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <map>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mqpasswd {
+namespace {
+
+constexpr auto test_config_time_limit = std::chrono::seconds(10);
+
+// A directory of our own under /tmp, removed with everything in it when the guard dies; readable
+// by the broker's user, should the broker drop to it (configuration text is no secret).
+class PrivateCopy {
+public:
+    PrivateCopy() {
+        std::string pattern = "/tmp/mqpasswd-test-config-XXXXXX";
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw system_error("/tmp", "cannot create a directory for mosquitto --test-config", errno);
+        }
+        path_ = pattern;
+        ::chmod(path_.c_str(), 0755);
+    }
+    PrivateCopy(const PrivateCopy&) = delete;
+    PrivateCopy& operator=(const PrivateCopy&) = delete;
+    ~PrivateCopy() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+    void write(const std::string& name, const std::string& text) const {
+        const std::string file = path_ + "/" + name;
+        std::filesystem::create_directories(std::filesystem::path(file).parent_path());
+        const UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+        std::string_view rest = text;
+        while (fd.valid() && !rest.empty()) {
+            const ssize_t written = ::write(fd.get(), rest.data(), rest.size());
+            if (written <= 0 && errno != EINTR) {
+                break;
+            }
+            rest.remove_prefix(written > 0 ? static_cast<std::size_t>(written) : 0);
+        }
+        if (!fd.valid() || !rest.empty()) {
+            throw system_error(file, "cannot write a copy for mosquitto --test-config", errno);
+        }
+    }
+
+private:
+    std::string path_;
+};
+
+std::string text_of(const std::string& path, const ConfOverlay& planned) {
+    if (const auto found = planned.find(path); found != planned.end()) {
+        return found->second;
+    }
+    return read_conf_file(path).value_or("");
+}
+
+// The main file's text with each include_dir pointed at its copy ("include/N").
+std::string main_text(const MosquittoConf& conf, const ConfOverlay& planned, const PrivateCopy& copy,
+                      std::map<std::string, std::string>& directories) {
+    std::string out;
+    std::string_view rest = text_of(conf.path, planned);
+    while (!rest.empty()) {
+        const std::string_view line = next_line(rest).text;
+        const std::string_view option = trim(line);
+        if (option.starts_with("include_dir") && option.size() > 11 && is_blank(option[11])) {
+            std::string directory(trim(option.substr(11)));
+            if (!directory.ends_with('/')) {
+                directory += '/';
+            }
+            const std::string target = copy.path() + "/include/" + std::to_string(directories.size());
+            directories.emplace(directory, target);
+            out += "include_dir " + target + "\n";
+        } else {
+            out += std::string(line) + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::string> broker_test_config(const MosquittoConf& conf, const ConfOverlay& planned) {
+    const auto broker = detect_installed_broker();
+    if (!broker || profile_for_version(broker->version) != BrokerVersion::v2_1) {
+        return std::nullopt;
+    }
+    const PrivateCopy copy;
+    std::map<std::string, std::string> directories;
+    copy.write("mosquitto.conf", main_text(conf, planned, copy, directories));
+    for (const auto& [directory, target] : directories) {
+        std::filesystem::create_directories(target);
+    }
+    for (const auto& option : conf.options) {
+        const std::string parent = option.file.substr(0, option.file.rfind('/') + 1);
+        if (const auto found = directories.find(parent); found != directories.end() && option.file != conf.path) {
+            const std::string name =
+                found->second.substr(copy.path().size() + 1) + "/" + option.file.substr(option.file.rfind('/') + 1);
+            copy.write(name, text_of(option.file, planned));
+        }
+    }
+    const ChildResult result = run_child({broker->program,
+                                          {"--test-config", "-c", copy.path() + "/mosquitto.conf"},
+                                          ChildOutput::capture_both,
+                                          test_config_time_limit});
+    if (result.exit_code == 0) {
+        return std::nullopt;
+    }
+    std::string_view output = result.output;
+    while (!output.empty()) {
+        const std::string_view line = next_line(output).text;
+        if (const std::size_t error = line.find("Error: "); error != std::string_view::npos) {
+            return std::string(line.substr(error));
+        }
+    }
+    return result.timed_out ? "mosquitto --test-config gave no answer in 10 s"
+                            : "mosquitto --test-config refused it (exit " + std::to_string(result.exit_code) + ")";
+}
+
+}  // namespace mqpasswd
