@@ -152,7 +152,11 @@ def wait_for_daemon(pid_file, port):
 
 def stop_daemon(pid):
     """Stops the broker this test started, by its pid, once it is seen to be mosquitto."""
-    if os.path.basename(os.readlink(f"/proc/{pid}/exe")) == "mosquitto":
+    try:
+        program = os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return  # gone already (or a zombie its parent is reaping)
+    if os.path.basename(program) == "mosquitto":
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
         while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
