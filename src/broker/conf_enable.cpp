@@ -24,6 +24,7 @@ namespace {
 constexpr const char* snippet_name = "mqpasswd.conf";
 constexpr const char* marker =
     "# Added by mqpasswd broker enable: clients log in with the users of this password file.";
+constexpr const char* listener_marker = "# Added by mqpasswd broker enable: a port clients log in on.";
 
 // The pending edits of one file, by 1-based line.
 struct FileEdits {
@@ -59,24 +60,41 @@ std::string where(const ConfOption& option) {
     return option.file + ":" + std::to_string(option.line);
 }
 
-// A port as a listener line takes it, and an address that stays one word on the line.
-void check_listener_request(const EnableRequest& request) {
+// The ports asked for as numbers write them ("09999" is 9999), and an address that stays one word
+// on the line and is one the broker can resolve (an IPv6 address without brackets).
+std::vector<std::string> checked_ports(const EnableRequest& request) {
+    std::vector<std::string> ports;
     for (const auto& port : request.listeners) {
-        const bool digits = !port.empty() && port.size() <= 5 &&
-                            std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (!digits || std::atoi(port.c_str()) < 1 || std::atoi(port.c_str()) > 65535) {
+        const auto number = port_number(port);
+        if (!number || *number == 0) {
             throw Error(ExitCode::usage, "--listener takes a port from 1 to 65535, not '" + port + "'");
         }
+        ports.push_back(std::to_string(*number));
     }
     const bool one_word = std::none_of(request.bind.begin(), request.bind.end(), [](char c) {
         return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F || c == '#';
     });
-    if (!one_word) {
-        throw Error(ExitCode::usage, "--bind takes one address or host name, without blanks or control characters");
+    if (!one_word || request.bind.size() > 253) {
+        throw Error(ExitCode::usage, "--bind takes one address or host name (at most 253 characters), without "
+                                     "blanks or control characters");
+    }
+    if (request.bind.find_first_of("[]") != std::string::npos) {
+        throw Error(ExitCode::usage, "--bind takes an IPv6 address without brackets (::1, not [::1]): the broker "
+                                     "cannot resolve it with them");
     }
     if (!request.bind.empty() && request.listeners.empty()) {
         throw Error(ExitCode::usage, "--bind is the address of the listener --listener PORT adds; give --listener");
     }
+    return ports;
+}
+
+bool same_port(std::string_view a, std::string_view b) {
+    const auto x = port_number(a);
+    return x ? x == port_number(b) : a == b;
+}
+
+bool port_in(const std::vector<std::string>& ports, std::string_view port) {
+    return std::any_of(ports.begin(), ports.end(), [&](const std::string& each) { return same_port(each, port); });
 }
 
 // Where the broker already listens: each listener's port, and 2.0's default listener (`port N`,
@@ -87,7 +105,7 @@ std::vector<std::string> listening_ports(const ConfScopes& scopes) {
         ports.push_back(listener.port);
     }
     if (scopes.default_listener != nullptr) {
-        ports.push_back(scopes.default_listener->key == "port" ? scopes.default_listener->value : "1883");
+        ports.push_back(scopes.default_port);
     }
     return ports;
 }
@@ -98,7 +116,7 @@ public:
         : request_(request), broker_(broker), conf_(read_mosquitto_conf(request.conf)), scopes_(conf_scopes(conf_)) {}
 
     EnablePlan plan() {
-        check_listener_request(request_);
+        wanted_ = checked_ports(request_);
         const std::vector<std::string> added = ports_to_add();
         if (scopes_.local_only() && added.empty()) {
             refuse_or_note_local_only();
@@ -120,13 +138,39 @@ private:
     std::vector<std::string> ports_to_add() const {
         const std::vector<std::string> existing = listening_ports(scopes_);
         std::vector<std::string> added;
-        for (const auto& port : request_.listeners) {
-            if (std::find(existing.begin(), existing.end(), port) == existing.end() &&
-                std::find(added.begin(), added.end(), port) == added.end()) {
+        for (const auto& port : wanted_) {
+            if (port_in(existing, port)) {
+                if (!request_.bind.empty() && address_of(port) != request_.bind) {  // added, never moved
+                    throw Error(ExitCode::failure,
+                                "something listens on port " + port + " already (" + where_port(port) +
+                                    "); --bind sets the address of a listener --listener adds, and mqpasswd does not "
+                                    "change an existing one; nothing was changed",
+                                conf_.path);
+                }
+            } else if (!port_in(added, port)) {
                 added.push_back(port);
             }
         }
         return added;
+    }
+
+    std::string address_of(const std::string& port) const {
+        for (const auto& listener : scopes_.listeners) {
+            if (same_port(listener.port, port)) {
+                return listener.address;
+            }
+        }
+        return scopes_.default_address;
+    }
+
+    std::string where_port(const std::string& port) const {
+        for (const auto& listener : scopes_.listeners) {
+            if (same_port(listener.port, port)) {
+                return where(*listener.listener);
+            }
+        }
+        return scopes_.default_listener != nullptr ? "the default listener of " + where(*scopes_.default_listener)
+                                                   : conf_.path;
     }
 
     // No listener and none asked for: the broker is in local only mode, where nothing from the
@@ -222,14 +266,15 @@ private:
         return include->value + (include->value.ends_with('/') ? "" : "/") + snippet_name;
     }
 
-    // Appends `lines` under mqpasswd's marker (once per file).
-    void append_marked(const std::string& target, const std::vector<std::string>& lines) {
+    // Appends `lines` under a marker of mqpasswd's (each marker once per file).
+    void append_marked(const std::string& target, const std::vector<std::string>& lines,
+                       const std::string& mark = marker) {
         FileEdits& edits = edits_of(target);
-        const bool marked = std::find(edits.append.begin(), edits.append.end(), marker) != edits.append.end();
+        const bool marked = std::find(edits.append.begin(), edits.append.end(), mark) != edits.append.end();
         if (!edits.before && edits.append.empty()) {
-            edits.append.push_back(marker);
-        } else if (!marked && edits.before.value_or("").find(marker) == std::string::npos) {
-            edits.append.insert(edits.append.end(), {"", marker});
+            edits.append.push_back(mark);
+        } else if (!marked && edits.before.value_or("").find(mark) == std::string::npos) {
+            edits.append.insert(edits.append.end(), {"", mark});
         }
         edits.append.insert(edits.append.end(), lines.begin(), lines.end());
         for (const auto& line : lines) {
@@ -254,21 +299,33 @@ private:
                     lines.emplace_back("allow_anonymous false");
                 }
             }
-            append_marked(conf_.path, lines);
+            append_marked(conf_.path, lines, scopes_.per_listener_settings ? marker : listener_marker);
             restart_needed_ = true;  // a reload cannot add a listener
         }
     }
 
+    // The listeners a per_listener_settings configuration has: its default listener first.
+    std::vector<ListenerScope> all_listeners(const ConfScopes& scopes) const {
+        std::vector<ListenerScope> all;
+        if (const auto scope = scopes.default_scope()) {
+            all.push_back(*scope);
+        }
+        all.insert(all.end(), scopes.listeners.begin(), scopes.listeners.end());
+        return all;
+    }
+
+    bool wanted(const ListenerScope& listener) const { return wanted_.empty() || port_in(wanted_, listener.port); }
+
     void plan_listeners(const std::vector<std::string>& added) {
-        if (scopes_.listeners.empty() && added.empty()) {
+        const std::vector<ListenerScope> listeners = all_listeners(scopes_);
+        if (listeners.empty() && added.empty()) {
             throw Error(ExitCode::failure,
                         "per_listener_settings is true but there is no listener to give the password file to "
                         "(add one with --listener PORT)",
                         conf_.path);
         }
-        for (const auto& listener : scopes_.listeners) {
-            const auto& wanted = request_.listeners;
-            if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), listener.port) == wanted.end()) {
+        for (const auto& listener : listeners) {
+            if (!wanted(listener)) {
                 continue;
             }
             const auto additions = settle(listener.options, false);
@@ -294,10 +351,10 @@ private:
         }
         plan.actions = std::move(actions_);
         plan.broker_user = conf_.broker_user();
-        plan.notes = std::move(notes_);
         plan.restart_needed = restart_needed_;
         const MosquittoConf after = planned.empty() ? conf_ : read_mosquitto_conf(conf_.path, planned);
         verify_result(after);
+        plan.notes = std::move(notes_);
         if (!planned.empty() && broker_.version == BrokerVersion::v2_1) {
             if (const auto refused = broker_test_config(after, planned)) {
                 throw Error(ExitCode::failure,
@@ -311,7 +368,7 @@ private:
 
     // The configuration as the plan leaves it, read as the broker reads it: it must start, give
     // every scope that was asked for the password file, and keep --no-anonymous.
-    void verify_result(const MosquittoConf& after) const {
+    void verify_result(const MosquittoConf& after) {
         for (const auto& finding : start_problems(after, broker_)) {
             if (finding.severity == Severity::error) {
                 throw Error(ExitCode::failure,
@@ -324,15 +381,14 @@ private:
             verify_scope(scopes.security_scopes(after).front());
             return;
         }
-        for (const auto& listener : scopes.listeners) {
-            const auto& wanted = request_.listeners;
-            if (wanted.empty() || std::find(wanted.begin(), wanted.end(), listener.port) != wanted.end()) {
+        for (const auto& listener : all_listeners(scopes)) {
+            if (wanted(listener)) {
                 verify_scope(listener.options);
             }
         }
     }
 
-    void verify_scope(const std::vector<const ConfOption*>& scope) const {
+    void verify_scope(const std::vector<const ConfOption*>& scope) {
         const auto last = [&](std::initializer_list<std::string_view> keys) -> const ConfOption* {
             const auto found = std::find_if(scope.rbegin(), scope.rend(), [&](const ConfOption* option) {
                 return std::find(keys.begin(), keys.end(), option->key) != keys.end();
@@ -346,6 +402,10 @@ private:
                         password != nullptr ? password->file : conf_.path, password != nullptr ? password->line : 0);
         }
         const ConfOption* anonymous = last({"allow_anonymous"});
+        if (!request_.no_anonymous && anonymous != nullptr && anonymous->value == "true") {
+            notes_.push_back(where(*anonymous) + ": allow_anonymous true still lets clients in without a password "
+                                                 "(--no-anonymous turns it off)");
+        }
         if (request_.no_anonymous && anonymous != nullptr && anonymous->value != "false") {
             throw Error(ExitCode::failure,
                         "allow_anonymous " + anonymous->value +
@@ -361,6 +421,7 @@ private:
     std::map<std::string, FileEdits> files_;
     std::vector<std::string> actions_;
     std::vector<std::string> notes_;
+    std::vector<std::string> wanted_;  // the ports asked for, as numbers write them
     bool restart_needed_ = false;
 };
 

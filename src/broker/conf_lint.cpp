@@ -41,6 +41,15 @@ void find_duplicates(const ConfScopes& scopes, const MosquittoConf& conf, const 
 
 std::vector<Finding> start_problems(const MosquittoConf& conf, const BrokerTarget& broker) {
     std::vector<Finding> findings;
+    for (const auto& option : conf.options) {
+        if (!is_option_name(option.key)) {
+            findings.push_back({Severity::error, 0,
+                                where(option) + ": the broker reads '" + option.key +
+                                    "' as an option's name and refuses to start (\"Unknown configuration "
+                                    "variable\"): it splits lines at spaces only, not tabs, and a comment's '#' must "
+                                    "be the first character of its line"});
+        }
+    }
     find_duplicates(conf_scopes(conf), conf, broker, findings);
     return findings;
 }

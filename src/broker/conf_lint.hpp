@@ -11,7 +11,8 @@
 
 namespace mqpasswd {
 
-// What a start of the broker would stop at, or silently ignore: a second password_file in one
+// What a start of the broker would stop at, or silently ignore: a line whose first word is no
+// option name (a tab where a space belongs, an indented '#'), a second password_file in one
 // scope (an error for 2.0, which refuses to start; a warning for 2.1, which uses the last). A
 // reload refuses errors here: the running broker would take it, and the next start would fail.
 [[nodiscard]] std::vector<Finding> start_problems(const MosquittoConf& conf, const BrokerTarget& broker);

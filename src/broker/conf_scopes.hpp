@@ -4,6 +4,7 @@
 
 #include "broker/mosquitto_conf.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,11 +21,18 @@ struct ConfScopes {
     bool per_listener_settings = false;
     std::vector<const ConfOption*> before_listeners;  // the options before the first listener
     std::vector<ListenerScope> listeners;
-    // 2.0's `port` or `bind_address`: the broker opens a listener for them too.
+    // The option that makes 2.0 open its default listener (port, bind_address, or a listener
+    // option before the first `listener`; with per_listener_settings, a security option there too),
+    // on `port` (default 1883) of `bind_address` (default every interface). Its options are
+    // before_listeners.
     const ConfOption* default_listener = nullptr;
+    std::string default_port = "1883";
+    std::string default_address;
 
     // No listener at all: the broker starts in local only mode (loopback port 1883 only).
     [[nodiscard]] bool local_only() const { return listeners.empty() && default_listener == nullptr; }
+    // The default listener as a listener scope, when there is one.
+    [[nodiscard]] std::optional<ListenerScope> default_scope() const;
     // The option sets a security option is looked up in: all options, or each listener's.
     [[nodiscard]] std::vector<std::vector<const ConfOption*>> security_scopes(const MosquittoConf& conf) const;
 };
@@ -33,5 +41,8 @@ struct ConfScopes {
 
 // The listener's port from its `listener` value ("1883" of "1883 0.0.0.0").
 [[nodiscard]] std::string listener_port(const ConfOption& listener);
+
+// A port's number, for comparing "09999" with "9999"; nothing when it is no port.
+[[nodiscard]] std::optional<unsigned> port_number(std::string_view port);
 
 }  // namespace mqpasswd

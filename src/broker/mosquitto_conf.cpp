@@ -64,7 +64,7 @@ std::optional<std::string> read_bounded(const std::string& path, Budget& budget,
     return content;
 }
 
-// Calls on_line(trimmed line, 1-based number) for each line, within the budget.
+// Calls on_line(line without its "\n" or "\r\n", 1-based number) for each line, within the budget.
 template <typename OnLine>
 void for_each_line(std::string_view content, const std::string& path, Budget& budget, OnLine on_line) {
     std::size_t number = 0;
@@ -82,16 +82,23 @@ void for_each_line(std::string_view content, const std::string& path, Budget& bu
                         path, number);
         }
         --budget.lines;
-        on_line(trim(line), number);
+        on_line(line.ends_with('\r') ? line.substr(0, line.size() - 1) : line, number);
     }
 }
 
-// The option on a line, or nothing for a comment or a blank line.
+// The option on a line as the broker splits it, or nothing for a comment or a blank line: a '#'
+// in the first column starts a comment, and the name is the first word between spaces, so an
+// indented '#', a tab before or after the name, or a tab-only line make a name with no option
+// behind it (is_option_name), which the broker refuses ("Unknown configuration variable").
 std::optional<ConfOption> option_of(std::string_view line, const std::string& path, std::size_t number) {
     if (line.empty() || line.front() == '#') {
         return std::nullopt;
     }
-    const std::size_t space = std::min(line.find_first_of(" \t"), line.size());
+    line.remove_prefix(std::min(line.find_first_not_of(' '), line.size()));
+    if (line.empty()) {
+        return std::nullopt;
+    }
+    const std::size_t space = std::min(line.find(' '), line.size());
     return ConfOption{path, number, std::string(line.substr(0, space)), std::string(trim(line.substr(space)))};
 }
 
@@ -199,6 +206,12 @@ std::optional<std::string> read_conf_file(const std::string& path) {
         for_each_line(*content, path, budget, [](std::string_view, std::size_t) {});
     }
     return content;
+}
+
+bool is_option_name(std::string_view key) noexcept {
+    return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    });
 }
 
 std::vector<const ConfOption*> password_file_settings(const MosquittoConf& conf) {

@@ -55,6 +55,10 @@ using ConfOverlay = std::map<std::string, std::string>;
 // read_mosquitto_conf reads it: the same refusals and limits.
 [[nodiscard]] std::optional<std::string> read_conf_file(const std::string& path);
 
+// Whether `key` can name a Mosquitto option (lowercase letters, digits, '_' and '.', as in
+// ciphers_tls1.3): a line whose first word is anything else stops the broker at start.
+[[nodiscard]] bool is_option_name(std::string_view key) noexcept;
+
 // Every password file the configuration names: `password_file` and 2.1's
 // `plugin_opt_password_file`, in order.
 [[nodiscard]] std::vector<const ConfOption*> password_file_settings(const MosquittoConf& conf);

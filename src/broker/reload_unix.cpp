@@ -244,19 +244,19 @@ std::optional<std::set<std::uint16_t>> configured_ports(const MosquittoConf& con
         ports.push_back(listener.port);
     }
     if (scopes.default_listener != nullptr) {
-        ports.push_back(scopes.default_listener->key == "port" ? scopes.default_listener->value : "1883");
+        ports.push_back(scopes.default_port);
     }
     if (scopes.local_only()) {
         ports.emplace_back("1883");
     }
     std::set<std::uint16_t> numbers;
     for (const auto& port : ports) {
-        if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-            std::stoul(port) > 65535) {
+        const auto number = port_number(port);
+        if (!number) {
             return std::nullopt;
         }
-        if (port != "0") {
-            numbers.insert(static_cast<std::uint16_t>(std::stoul(port)));
+        if (*number != 0) {
+            numbers.insert(static_cast<std::uint16_t>(*number));
         }
     }
     return numbers;

@@ -106,7 +106,17 @@ int run_broker_enable(const Options& options) {
     plan.notes.insert(plan.notes.begin(), notes.begin(), notes.end());
     const std::string permissions = settle_permissions(options, plan.broker_user, request.pwfile);
     if (!options.dry_run) {
-        apply_enable(plan);
+        try {
+            apply_enable(plan);
+        } catch (const Error& error) {
+            if (permissions.empty()) {
+                throw;
+            }
+            // The file's new owner stays: it is what the broker needs, and no configuration names it yet.
+            throw Error(error.code(),
+                        error.message() + "; " + request.pwfile + " is " + permissions + " (--fix-permissions)",
+                        error.path(), error.line(), error.errno_value());
+        }
     }
     print_enable_plan(options, request.conf, plan, request.pwfile, permissions);
     return 0;

@@ -640,8 +640,8 @@ void print_enable_plan(const Options& options, const std::string& conf, const En
     if (options.dry_run) {
         std::cout << printable_lines(enable_diff(plan)) << "dry run: nothing was written\n";
     } else if (plan.restart_needed) {
-        std::cout << "restart the broker to apply (a reload cannot add a listener or load a plugin): systemctl restart "
-                     "mosquitto\n";
+        std::cout << "restart the broker to apply (a reload cannot add a listener or load a plugin; on Debian: "
+                     "systemctl restart mosquitto)\n";
     } else {
         std::cout << "reload the broker to apply: mqpasswd broker reload --conf " << printable(conf) << '\n';
     }

@@ -103,3 +103,42 @@ TEST_CASE("a planned text stands in for a file, and a planned include_dir file i
                                            "include_dir@m.conf"});
     CHECK_FALSE(std::filesystem::exists(dir.file("conf.d/a.conf")));  // read, never written
 }
+
+TEST_CASE("2.0's default listener: port, bind_address, listener options, and security options per listener",
+          "[conf_lint]") {
+    const test::TempDir dir;
+    const ConfScopes lone = conf_scopes(conf_of(dir, "max_connections 100\npassword_file /p\n"));
+    REQUIRE(lone.default_listener != nullptr);
+    CHECK(lone.default_listener->key == "max_connections");
+    CHECK(lone.default_port == "1883");
+    CHECK_FALSE(lone.local_only());
+    // Without per_listener_settings a security option is global, and opens nothing.
+    CHECK(conf_scopes(conf_of(dir, "allow_anonymous true\npassword_file /p\n")).local_only());
+    // With it (read in order), it is the default listener's.
+    const ConfScopes per = conf_scopes(conf_of(dir, "per_listener_settings true\nallow_anonymous true\nport 1884\n"
+                                                    "listener 18881\nmax_connections 5\n"));
+    REQUIRE(per.default_scope());
+    CHECK(per.default_scope()->port == "1884");
+    CHECK(per.default_scope()->options.size() == 3);
+    CHECK(per.default_listener->key == "allow_anonymous");
+    CHECK(conf_scopes(conf_of(dir, "allow_anonymous true\nper_listener_settings true\n")).local_only());
+    CHECK(port_number("09999") == 9999u);
+    CHECK(port_number("0") == 0u);
+    CHECK_FALSE(port_number("65536"));
+    CHECK_FALSE(port_number("-1"));
+    CHECK_FALSE(port_number(""));
+}
+
+TEST_CASE("a line the broker splits differently is a start problem", "[conf_lint]") {
+    const test::TempDir dir;
+    const MosquittoConf conf = conf_of(dir, "listener 1883\n  # indented\n\tlog_type all\nlog_type\tall\n  user x\n"
+                                            "   \n");
+    std::vector<std::string> keys;
+    for (const auto& option : conf.options) {
+        keys.push_back(option.key);
+    }
+    CHECK(keys == std::vector<std::string>{"listener", "#", "\tlog_type", "log_type\tall", "user"});
+    CHECK(start_problems(conf, broker_2_0).size() == 3);
+    CHECK(is_option_name("ciphers_tls1.3"));
+    CHECK_FALSE(is_option_name("Listener"));
+}

@@ -15,6 +15,7 @@ from harness import (INSTALLED_2_1, MQPASSWD, ReloadableBroker, Result, TempDir,
                      free_port, installed_broker_version, needs_root, new_password_file, run, run_cases)
 
 MARKER = "# Added by mqpasswd broker enable: clients log in with the users of this password file."
+LISTENER_MARKER = "# Added by mqpasswd broker enable: a port clients log in on."
 DEBIAN_CONF = "/etc/mosquitto/mosquitto.conf"
 
 
@@ -65,10 +66,10 @@ def debians_default_gets_a_snippet_in_conf_d_and_a_listener_at_the_end_once():
         check_equal(os.listdir(conf_d), [], "a dry run writes nothing")
         result = run(args)
         check_equal(result.code, 0, repr(result))
-        check("restart the broker to apply (a reload cannot add a listener or load a plugin)" in result.out, result.out)
+        check("restart the broker to apply (a reload cannot add a listener or load a plugin;" in result.out, result.out)
         check_equal(directory.read("conf.d/mqpasswd.conf"),
                     f"{MARKER}\npassword_file {pwfile}\nallow_anonymous false\n", "the snippet")
-        check_equal(directory.read("mosquitto.conf"), f"{original}\n{MARKER}\nlistener {port} 127.0.0.1\n",
+        check_equal(directory.read("mosquitto.conf"), f"{original}\n{LISTENER_MARKER}\nlistener {port} 127.0.0.1\n",
                     "the listener is the last line the broker reads")
         again = run(args)
         check_equal((again.code, again.out), (0, f"{conf}: already set up for this password file; nothing to "
@@ -352,6 +353,75 @@ def a_real_broker_in_local_only_mode_is_what_check_and_enable_say_it_is():
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@case
+def options_before_the_first_listener_are_2_0s_default_listener_on_1883():
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        # Under per_listener_settings, allow_anonymous before any listener opens 0.0.0.0:1883.
+        original = "per_listener_settings true\nallow_anonymous true\nlistener 18881 127.0.0.1\n"
+        conf = directory.write("m.conf", original)
+        checked = run(["check", pwfile, "--conf", conf, "--broker-version", "2.0"])
+        check("local only mode" not in checked.out, checked.out)
+        enabled = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous",
+                       "--broker-version", "2.0"])
+        check_equal(enabled.code, 0, repr(enabled))
+        check_equal(directory.read("m.conf"),
+                    f"per_listener_settings true\nallow_anonymous false\npassword_file {pwfile}\n"
+                    f"listener 18881 127.0.0.1\npassword_file {pwfile}\nallow_anonymous false\n",
+                    "the default listener's scope is fixed too")
+        # The deprecated `port` under per_listener_settings is a listener to give the file to.
+        port_conf = directory.write("p.conf", "per_listener_settings true\nport 18846\n")
+        enabled = run(["broker", "enable", "--conf", port_conf, "--pwfile", pwfile, "--no-anonymous",
+                       "--listener", "18846", "--broker-version", "2.0"])
+        check_equal(enabled.code, 0, repr(enabled))
+        check_equal(directory.read("p.conf"), f"per_listener_settings true\nport 18846\npassword_file {pwfile}\n"
+                                              "allow_anonymous false\n", "port's scope")
+        again = run(["broker", "enable", "--conf", port_conf, "--pwfile", pwfile, "--no-anonymous",
+                     "--listener", "18846", "--broker-version", "2.0"])
+        check_equal((again.code, "nothing to change" in again.out), (0, True), repr(again))
+        # A listener option alone opens it too: not local only mode.
+        lone = directory.write("l.conf", f"max_connections 100\npassword_file {pwfile}\n")
+        check("local only mode" not in run(["check", pwfile, "--conf", lone]).out, "max_connections")
+
+
+@case
+def ports_are_numbers_and_an_existing_listener_is_never_moved():
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        original = "listener 9999 127.0.0.1\n"
+        conf = directory.write("m.conf", original)
+        same = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--listener", "09999",
+                    "--broker-version", "2.0"])
+        check_equal(same.code, 0, repr(same))
+        check("listener 09999" not in directory.read("m.conf") and "restart" not in same.out, directory.read("m.conf"))
+        moved = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--listener", "9999", "--bind",
+                     "0.0.0.0", "--broker-version", "2.0"])
+        check_error(moved, 1, f"something listens on port 9999 already ({conf}:1); --bind sets the address of a "
+                              "listener --listener adds")
+        check_error(run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--listener", "1", "--bind", "[::1]"]),
+                    2, "--bind takes an IPv6 address without brackets")
+        check_equal(directory.read("m.conf").startswith(original), True, "unchanged by the refusals")
+
+
+@case
+def a_line_the_broker_cannot_read_is_found_before_it_stops_a_start():
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        for bad, name in (("listener\t18855\n", "listener\t18855"), ("  # an indented comment\n", "#"),
+                          ("\tlistener 18855\n", "\tlistener")):
+            conf = directory.write("m.conf", f"listener 18856\npassword_file {pwfile}\n{bad}")
+            checked = run(["check", pwfile, "--conf", conf])
+            check_equal(checked.code, 1, repr(checked))
+            shown = name.replace("\t", "\\x09")  # printed as printable() shows a tab
+            check(f"{conf}:3: the broker reads '{shown}' as an option's name and refuses to start" in checked.out,
+                  checked.out)
+            refused = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous",
+                           "--broker-version", "2.0"])
+            check_error(refused, 1, "the configuration would not start")
+            broker = subprocess.run(["mosquitto", "-c", conf], capture_output=True, text=True, timeout=20)
+            check("Unknown configuration variable" in broker.stdout + broker.stderr, repr(broker))
 
 
 def publish_anonymous(broker):
