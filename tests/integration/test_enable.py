@@ -424,6 +424,28 @@ def a_line_the_broker_cannot_read_is_found_before_it_stops_a_start():
             check("Unknown configuration variable" in broker.stdout + broker.stderr, repr(broker))
 
 
+@case
+def a_2_1_broker_is_asked_with_test_config_before_anything_is_written():
+    if not INSTALLED_2_1:
+        print("     (needs a 2.1 broker, which has --test-config: not run)")
+        return
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        conf_d = directory.file("conf.d")
+        os.mkdir(conf_d)
+        directory.write("conf.d/other.conf", "max_inflight_messages 10\n")
+        original = f"listener {free_port()} 127.0.0.1\ninclude_dir {conf_d}\nmade_up_option 1\n"
+        conf = directory.write("m.conf", original)
+        refused = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous"])
+        check_error(refused, 1, "mosquitto --test-config refuses the configuration as the edits would leave it: "
+                                "Error: Unknown configuration variable 'made_up_option'")
+        check_equal((directory.read("m.conf"), sorted(os.listdir(conf_d))), (original, ["other.conf"]), "unchanged")
+        conf = directory.write("m.conf", original.replace("made_up_option 1\n", ""))
+        accepted = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--fix-permissions"])
+        check_equal(accepted.code, 0, repr(accepted))
+        check_equal(sorted(os.listdir(conf_d)), ["mqpasswd.conf", "other.conf"], "the snippet, once accepted")
+
+
 def publish_anonymous(broker):
     return subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "t", "-m", "x", "-q",
                            "1"], capture_output=True, timeout=20).returncode
