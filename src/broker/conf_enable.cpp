@@ -354,6 +354,9 @@ private:
         plan.restart_needed = restart_needed_;
         const MosquittoConf after = planned.empty() ? conf_ : read_mosquitto_conf(conf_.path, planned);
         verify_result(after);
+        for (const auto& finding : writable_by_others(after)) {
+            notes_.push_back(finding.message);
+        }
         plan.notes = std::move(notes_);
         if (!planned.empty() && broker_.version == BrokerVersion::v2_1) {
             if (const auto refused = broker_test_config(after, planned)) {

@@ -5,6 +5,10 @@
 #include "broker/conf_scopes.hpp"
 #include "core/fs/file_snapshot.hpp"
 
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace mqpasswd {
 namespace {
 
@@ -37,7 +41,42 @@ void find_duplicates(const ConfScopes& scopes, const MosquittoConf& conf, const 
     }
 }
 
+// A configuration file or include_dir that a user other than root (and us) owns, or that its group
+// or everyone may write: whoever can write it decides what the broker accepts.
+std::optional<std::string> open_to_others(const std::string& path) {
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0) {
+        return std::nullopt;
+    }
+    const bool foreign_owner = info.st_uid != 0 && info.st_uid != ::geteuid();
+    const bool group_writable = (info.st_mode & S_IWGRP) != 0 && info.st_gid != 0;
+    if (foreign_owner || group_writable || (info.st_mode & S_IWOTH) != 0) {
+        return path + " can be changed by " +
+               (foreign_owner ? "uid " + std::to_string(info.st_uid) + ", its owner"
+                              : std::string((info.st_mode & S_IWOTH) != 0 ? "every user" : "its group")) +
+               ": whoever can write it decides what the broker accepts";
+    }
+    return std::nullopt;
+}
+
 }  // namespace
+
+std::vector<Finding> writable_by_others(const MosquittoConf& conf) {
+    std::set<std::string> paths = {conf.path};
+    for (const auto& option : conf.options) {
+        paths.insert(option.file);
+        if (option.key == "include_dir") {
+            paths.insert(option.value);
+        }
+    }
+    std::vector<Finding> findings;
+    for (const auto& path : paths) {
+        if (const auto problem = open_to_others(path)) {
+            findings.push_back({Severity::warning, 0, *problem});
+        }
+    }
+    return findings;
+}
 
 std::vector<Finding> start_problems(const MosquittoConf& conf, const BrokerTarget& broker) {
     std::vector<Finding> findings;
@@ -68,6 +107,8 @@ std::vector<Finding> lint_conf(const MosquittoConf& conf, const std::string& pwf
     }
     const auto at_start = start_problems(conf, broker);
     findings.insert(findings.end(), at_start.begin(), at_start.end());
+    const auto open = writable_by_others(conf);
+    findings.insert(findings.end(), open.begin(), open.end());
     if (conf_scopes(conf).local_only()) {
         findings.push_back({Severity::error, 0,
                             conf.path + " has no listener, so the broker runs in local only mode: only clients on "

@@ -17,9 +17,13 @@ namespace mqpasswd {
 // reload refuses errors here: the running broker would take it, and the next start would fail.
 [[nodiscard]] std::vector<Finding> start_problems(const MosquittoConf& conf, const BrokerTarget& broker);
 
+// Warnings for each file of `conf`, and each include_dir, that a user other than root (and this
+// process's) owns, or that its group (not root's) or every user may write.
+[[nodiscard]] std::vector<Finding> writable_by_others(const MosquittoConf& conf);
+
 // Findings about `conf` for the password file `pwfile` and a broker of `broker`'s generation,
 // each naming FILE:LINE where a line is at fault: no password file, one naming another file, the
-// start_problems, and local only
+// start_problems, files others may change, and local only
 // mode (no listener: nothing from the network gets in, and 2.0.11 lets local clients in without
 // a password whatever allow_anonymous says).
 [[nodiscard]] std::vector<Finding> lint_conf(const MosquittoConf& conf, const std::string& pwfile,

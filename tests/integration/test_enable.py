@@ -446,6 +446,26 @@ def a_2_1_broker_is_asked_with_test_config_before_anything_is_written():
         check_equal(sorted(os.listdir(conf_d)), ["mqpasswd.conf", "other.conf"], "the snippet, once accepted")
 
 
+@case
+def a_configuration_file_another_user_can_change_is_said_so():
+    if not needs_root("a snippet the broker's account owns"):
+        return
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        conf_d = directory.file("conf.d")
+        os.mkdir(conf_d)
+        snippet = directory.write("conf.d/mqpasswd.conf", "# mine\n")
+        account = pwd.getpwnam("mosquitto")
+        os.chown(snippet, account.pw_uid, account.pw_gid)
+        conf = directory.write("m.conf", f"listener {free_port()} 127.0.0.1\ninclude_dir {conf_d}\n")
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--broker-version", "2.0"])
+        warning = f"{snippet} can be changed by uid {account.pw_uid}, its owner: whoever can write it decides"
+        check(warning in result.err, repr(result))
+        checked = run(["check", pwfile, "--conf", conf])
+        check_equal(checked.code, 1, repr(checked))
+        check(warning in checked.out, checked.out)
+
+
 def publish_anonymous(broker):
     return subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "t", "-m", "x", "-q",
                            "1"], capture_output=True, timeout=20).returncode
