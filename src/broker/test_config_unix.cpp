@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,9 +106,11 @@ std::optional<std::string> broker_test_config(const MosquittoConf& conf, const C
     for (const auto& [directory, target] : directories) {
         std::filesystem::create_directories(target);
     }
+    std::set<std::string> copied;  // each file once, however many options it holds
     for (const auto& option : conf.options) {
         const std::string parent = option.file.substr(0, option.file.rfind('/') + 1);
-        if (const auto found = directories.find(parent); found != directories.end() && option.file != conf.path) {
+        const auto found = directories.find(parent);
+        if (found != directories.end() && option.file != conf.path && copied.insert(option.file).second) {
             const std::string name =
                 found->second.substr(copy.path().size() + 1) + "/" + option.file.substr(option.file.rfind('/') + 1);
             copy.write(name, text_of(option.file, planned));
