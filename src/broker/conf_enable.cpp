@@ -224,6 +224,8 @@ private:
                 repoint(*option);
             } else if (option->key == "allow_anonymous") {
                 anonymous.push_back(option);
+            } else if (option->key == "listener_allow_anonymous" && request_.no_anonymous && option->value != "false") {
+                set_line(*option, option->key, "false");  // 2.1's own per-listener form overrides the global one
             }
         }
         if (!has_password_file) {
@@ -382,12 +384,29 @@ private:
         const ConfScopes scopes = conf_scopes(after);
         if (!scopes.per_listener_settings) {
             verify_scope(scopes.security_scopes(after).front());
+            for (const auto& listener : scopes.listeners) {
+                verify_listener_anonymous(listener.options);
+            }
             return;
         }
         for (const auto& listener : all_listeners(scopes)) {
             if (wanted(listener)) {
                 verify_scope(listener.options);
+                verify_listener_anonymous(listener.options);
             }
+        }
+    }
+
+    // 2.1's listener_allow_anonymous, which a listener's block may set over the global allow_anonymous.
+    void verify_listener_anonymous(const std::vector<const ConfOption*>& block) const {
+        const auto found = std::find_if(block.rbegin(), block.rend(), [](const ConfOption* option) {
+            return option->key == "listener_allow_anonymous";
+        });
+        if (request_.no_anonymous && found != block.rend() && (*found)->value != "false") {
+            throw Error(ExitCode::failure,
+                        "listener_allow_anonymous " + (*found)->value +
+                            " would still apply after the edits; nothing was changed",
+                        (*found)->file, (*found)->line);
         }
     }
 

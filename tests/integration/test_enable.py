@@ -466,6 +466,19 @@ def a_configuration_file_another_user_can_change_is_said_so():
         check(warning in checked.out, checked.out)
 
 
+@case
+def no_anonymous_also_turns_off_2_1s_listener_allow_anonymous():
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        conf = directory.write("m.conf", "listener 18890 127.0.0.1\nlistener_allow_anonymous true\n")
+        result = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--broker-version",
+                      "2.1", "--fix-permissions"])
+        check_equal(result.code, 0, repr(result))
+        text = directory.read("m.conf")
+        check(text.startswith("listener 18890 127.0.0.1\nlistener_allow_anonymous false\n") and
+              "\nallow_anonymous false\n" in text, text)
+
+
 def publish_anonymous(broker):
     return subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "t", "-m", "x", "-q",
                            "1"], capture_output=True, timeout=20).returncode
