@@ -74,7 +74,8 @@ std::string text_of(const std::string& path, const ConfOverlay& planned) {
 std::string main_text(const MosquittoConf& conf, const ConfOverlay& planned, const PrivateCopy& copy,
                       std::map<std::string, std::string>& directories) {
     std::string out;
-    std::string_view rest = text_of(conf.path, planned);
+    const std::string text = text_of(conf.path, planned);
+    std::string_view rest = text;
     while (!rest.empty()) {
         const std::string_view line = next_line(rest).text;
         const std::string_view option = trim(line);
@@ -127,7 +128,11 @@ std::optional<std::string> broker_test_config(const MosquittoConf& conf, const C
     while (!output.empty()) {
         const std::string_view line = next_line(output).text;
         if (const std::size_t error = line.find("Error: "); error != std::string_view::npos) {
-            return std::string(line.substr(error));
+            std::string_view message = line.substr(error);
+            if (message.ends_with('.')) {
+                message.remove_suffix(1);  // the sentence goes on in ours
+            }
+            return std::string(message);
         }
     }
     return result.timed_out ? "mosquitto --test-config gave no answer in 10 s"
