@@ -70,22 +70,36 @@ std::string text_of(const std::string& path, const ConfOverlay& planned) {
     return read_conf_file(path).value_or("");
 }
 
-// The main file's text with each include_dir pointed at its copy ("include/N").
-std::string main_text(const MosquittoConf& conf, const ConfOverlay& planned, const PrivateCopy& copy,
-                      std::map<std::string, std::string>& directories) {
+// Options that act on the running broker's files: --test-config on 2.1.2 removes the pid_file it
+// names when it ends (seen: the running broker's), and the others name its log and database.
+bool acts_on_files(std::string_view key) {
+    return key == "pid_file" || key == "log_dest" || key == "persistence" || key == "persistence_file" ||
+           key == "persistence_location" || key == "autosave_interval";
+}
+
+// A file's text for the copy, line for line so the broker's messages keep their numbers: the
+// options acting on files left out, and in the main file (`directories` given) each include_dir
+// pointed at its copy ("include/N").
+std::string copy_text(const std::string& text, const std::string& path, const PrivateCopy& copy,
+                      std::map<std::string, std::string>* directories) {
+    std::map<std::size_t, ConfOption> by_line;
+    for (auto& option : parse_conf_lines(text, path)) {
+        by_line.emplace(option.line, std::move(option));
+    }
     std::string out;
-    const std::string text = text_of(conf.path, planned);
     std::string_view rest = text;
-    while (!rest.empty()) {
+    for (std::size_t number = 1; !rest.empty(); ++number) {
         const std::string_view line = next_line(rest).text;
-        const std::string_view option = trim(line);
-        if (option.starts_with("include_dir") && option.size() > 11 && is_blank(option[11])) {
-            std::string directory(trim(option.substr(11)));
+        const auto found = by_line.find(number);
+        if (found != by_line.end() && acts_on_files(found->second.key)) {
+            out += "# " + found->second.key + ": left out of mqpasswd's copy\n";
+        } else if (found != by_line.end() && found->second.key == "include_dir" && directories != nullptr) {
+            std::string directory = found->second.value;
             if (!directory.ends_with('/')) {
                 directory += '/';
             }
-            const std::string target = copy.path() + "/include/" + std::to_string(directories.size());
-            directories.emplace(directory, target);
+            const std::string target = copy.path() + "/include/" + std::to_string(directories->size());
+            directories->emplace(directory, target);
             out += "include_dir " + target + "\n";
         } else {
             out += std::string(line) + "\n";
@@ -103,7 +117,7 @@ std::optional<std::string> broker_test_config(const MosquittoConf& conf, const C
     }
     const PrivateCopy copy;
     std::map<std::string, std::string> directories;
-    copy.write("mosquitto.conf", main_text(conf, planned, copy, directories));
+    copy.write("mosquitto.conf", copy_text(text_of(conf.path, planned), conf.path, copy, &directories));
     for (const auto& [directory, target] : directories) {
         std::filesystem::create_directories(target);
     }
@@ -114,7 +128,7 @@ std::optional<std::string> broker_test_config(const MosquittoConf& conf, const C
         if (found != directories.end() && option.file != conf.path && copied.insert(option.file).second) {
             const std::string name =
                 found->second.substr(copy.path().size() + 1) + "/" + option.file.substr(option.file.rfind('/') + 1);
-            copy.write(name, text_of(option.file, planned));
+            copy.write(name, copy_text(text_of(option.file, planned), option.file, copy, nullptr));
         }
     }
     const ChildResult result = run_child({broker->program,
