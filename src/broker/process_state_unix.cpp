@@ -7,6 +7,7 @@
 #include "core/fs/file_snapshot.hpp"
 #include "core/fs/unique_fd.hpp"
 
+#include <charconv>
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
@@ -40,8 +41,11 @@ std::optional<std::set<unsigned long>> socket_inodes(int proc) {
         char target[64] = {};
         const ssize_t length = ::readlinkat(::dirfd(dir.get()), entry->d_name, target, sizeof target - 1);
         const std::string_view link(target, length > 0 ? static_cast<std::size_t>(length) : 0);
-        if (link.starts_with("socket:[") && link.ends_with(']')) {
-            inodes.insert(std::stoul(std::string(link.substr(8, link.size() - 9))));
+        unsigned long inode = 0;
+        const std::string_view digits = link.size() > 9 ? link.substr(8, link.size() - 9) : std::string_view();
+        if (link.starts_with("socket:[") && link.ends_with(']') &&
+            std::from_chars(digits.data(), digits.data() + digits.size(), inode).ec == std::errc()) {
+            inodes.insert(inode);
         }
     }
     return inodes;
@@ -68,7 +72,11 @@ std::set<std::pair<unsigned long, std::uint16_t>> listening_sockets(std::string_
         if (colon == std::string::npos || local.size() - colon - 1 != 4) {
             continue;
         }
-        sockets.emplace(inode, static_cast<std::uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16)));
+        unsigned port = 0;
+        const std::string_view hex = std::string_view(local).substr(colon + 1);
+        if (std::from_chars(hex.data(), hex.data() + hex.size(), port, 16).ec == std::errc()) {
+            sockets.emplace(inode, static_cast<std::uint16_t>(port));
+        }
     }
     return sockets;
 }

@@ -98,9 +98,10 @@ std::string copy_text(const std::string& text, const std::string& path, const Pr
             if (!directory.ends_with('/')) {
                 directory += '/';
             }
-            const std::string target = copy.path() + "/include/" + std::to_string(directories->size());
-            directories->emplace(directory, target);
-            out += "include_dir " + target + "\n";
+            // The same directory twice is read twice, from one copy.
+            const auto [entry, added] =
+                directories->try_emplace(directory, copy.path() + "/include/" + std::to_string(directories->size()));
+            out += "include_dir " + entry->second + "\n";
         } else {
             out += std::string(line) + "\n";
         }
