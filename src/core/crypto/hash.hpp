@@ -49,7 +49,7 @@ struct HashInfo {
 
 [[nodiscard]] HashInfo inspect_hash(std::string_view encoded);
 
-// A new hash with a fresh random salt (RAND_bytes).
+// A new hash with a fresh random salt (random_bytes).
 [[nodiscard]] std::string make_hash(const HashSpec& spec, const Secret& password);
 // The same with a given salt; for test vectors and reproducible fixtures.
 [[nodiscard]] std::string make_hash(const HashSpec& spec, const Secret& password, std::span<const std::uint8_t> salt);

@@ -1,4 +1,4 @@
-// Random bytes, from OpenSSL's CSPRNG: for salts, generated passwords and temp-file names.
+// Random bytes, from the kernel (getrandom): for salts, generated passwords and temp-file names.
 #pragma once
 
 #include <cstdint>
@@ -6,7 +6,7 @@
 
 namespace mqpasswd {
 
-// Fills `out` (RAND_bytes); throws Error if the generator fails.
+// Fills `out` from getrandom(2); throws Error if the kernel cannot give random bytes.
 void random_bytes(std::span<std::uint8_t> out);
 
 }  // namespace mqpasswd

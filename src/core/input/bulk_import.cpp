@@ -92,7 +92,7 @@ ExistingUsers existing_users(const PwFile& file) {
     return existing;
 }
 
-// The salts of records [first, last), end to end, from one RAND_bytes call: a call per record costs
+// The salts of records [first, last), end to end, from one random_bytes call: a call per record costs
 // ~5% of a hash.
 std::vector<std::uint8_t> chunk_salts(const std::vector<HashSpec>& specs, std::size_t first, std::size_t last) {
     std::vector<std::uint8_t> salts;

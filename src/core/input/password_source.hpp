@@ -42,7 +42,7 @@ struct LineRead {
 [[nodiscard]] LineRead read_secret_line(int fd, Secret& out, std::size_t limit);
 
 // A random password from an alphabet without look-alike characters, by rejection sampling over
-// RAND_bytes so that every character is equally likely.
+// random_bytes so that every character is equally likely.
 [[nodiscard]] Secret generate_password(std::size_t length);
 
 }  // namespace mqpasswd
