@@ -2,6 +2,7 @@
 // shared/facts/pwfile-format.md §1; every format here was checked against a real broker.
 #include "core/crypto/hash.hpp"
 
+#include "core/crypto/argon2id.hpp"
 #include "core/crypto/base64.hpp"
 #include "core/crypto/pbkdf2.hpp"
 #include "core/crypto/random.hpp"
@@ -158,17 +159,7 @@ Digest pbkdf2_digest(const Secret& password, std::span<const std::uint8_t> salt,
 
 std::string encode_argon2id(const HashSpec& spec, const Secret& password, std::span<const std::uint8_t> salt) {
     const auto& p = spec.argon2;
-    const std::size_t length = argon2_encodedlen(p.time_cost, p.memory_kib, p.parallelism,
-                                                 static_cast<std::uint32_t>(salt.size()), digest_length, Argon2_id);
-    std::string encoded(length, '\0');
-    const int rc =
-        argon2id_hash_encoded(p.time_cost, p.memory_kib, p.parallelism, password.bytes().data(), password.size(),
-                              salt.data(), salt.size(), digest_length, encoded.data(), encoded.size());
-    if (rc != ARGON2_OK) {
-        throw Error(ExitCode::failure, std::string("argon2id hashing failed: ") + argon2_error_message(rc));
-    }
-    encoded.resize(encoded.find('\0'));
-    return encoded;
+    return argon2id_encoded(p.time_cost, p.memory_kib, p.parallelism, password, salt, digest_length);
 }
 
 // The salt and digest of a $6$ or $7$ hash that inspect_hash already accepted.
