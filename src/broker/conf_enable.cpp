@@ -114,6 +114,8 @@ class Planner {
 public:
     Planner(const EnableRequest& request, const BrokerTarget& broker)
         : request_(request), broker_(broker), conf_(read_mosquitto_conf(request.conf)), scopes_(conf_scopes(conf_)) {}
+    Planner(const Planner&) = delete;  // scopes_ points into conf_
+    Planner& operator=(const Planner&) = delete;
 
     EnablePlan plan() {
         wanted_ = checked_ports(request_);

@@ -37,7 +37,9 @@ struct ConfScopes {
     [[nodiscard]] std::vector<std::vector<const ConfOption*>> security_scopes(const MosquittoConf& conf) const;
 };
 
+// The scopes point into `conf`, which must outlive them (so no temporary).
 [[nodiscard]] ConfScopes conf_scopes(const MosquittoConf& conf);
+ConfScopes conf_scopes(const MosquittoConf&& conf) = delete;
 
 // The listener's port from its `listener` value ("1883" of "1883 0.0.0.0").
 [[nodiscard]] std::string listener_port(const ConfOption& listener);

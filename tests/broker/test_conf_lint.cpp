@@ -17,6 +17,11 @@ MosquittoConf conf_of(const test::TempDir& dir, const std::string& text) {
     return read_mosquitto_conf(dir.file("m.conf"));
 }
 
+bool local_only(const test::TempDir& dir, const std::string& text) {
+    const MosquittoConf conf = conf_of(dir, text);
+    return conf_scopes(conf).local_only();
+}
+
 std::vector<std::string> messages(const std::vector<Finding>& findings) {
     std::vector<std::string> out;
     for (const auto& finding : findings) {
@@ -29,13 +34,14 @@ std::vector<std::string> messages(const std::vector<Finding>& findings) {
 
 TEST_CASE("local only mode: no listener, port or bind_address", "[conf_lint]") {
     const test::TempDir dir;
-    CHECK(conf_scopes(conf_of(dir, "allow_anonymous false\npassword_file /p\n")).local_only());
-    CHECK_FALSE(conf_scopes(conf_of(dir, "listener 1883\n")).local_only());
-    const ConfScopes port = conf_scopes(conf_of(dir, "allow_anonymous false\nport 1884\n"));
+    CHECK(local_only(dir, "allow_anonymous false\npassword_file /p\n"));
+    CHECK_FALSE(local_only(dir, "listener 1883\n"));
+    const MosquittoConf port_conf = conf_of(dir, "allow_anonymous false\nport 1884\n");
+    const ConfScopes port = conf_scopes(port_conf);
     CHECK_FALSE(port.local_only());
     REQUIRE(port.default_listener != nullptr);
     CHECK(port.default_listener->value == "1884");
-    CHECK_FALSE(conf_scopes(conf_of(dir, "bind_address 127.0.0.1\n")).local_only());
+    CHECK_FALSE(local_only(dir, "bind_address 127.0.0.1\n"));
     const auto findings = lint_conf(conf_of(dir, "password_file " + dir.file("pw") + "\n"), dir.file("pw"), broker_2_0);
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].severity == Severity::error);
@@ -107,21 +113,23 @@ TEST_CASE("a planned text stands in for a file, and a planned include_dir file i
 TEST_CASE("2.0's default listener: port, bind_address, listener options, and security options per listener",
           "[conf_lint]") {
     const test::TempDir dir;
-    const ConfScopes lone = conf_scopes(conf_of(dir, "max_connections 100\npassword_file /p\n"));
+    const MosquittoConf lone_conf = conf_of(dir, "max_connections 100\npassword_file /p\n");
+    const ConfScopes lone = conf_scopes(lone_conf);
     REQUIRE(lone.default_listener != nullptr);
     CHECK(lone.default_listener->key == "max_connections");
     CHECK(lone.default_port == "1883");
     CHECK_FALSE(lone.local_only());
     // Without per_listener_settings a security option is global, and opens nothing.
-    CHECK(conf_scopes(conf_of(dir, "allow_anonymous true\npassword_file /p\n")).local_only());
+    CHECK(local_only(dir, "allow_anonymous true\npassword_file /p\n"));
     // With it (read in order), it is the default listener's.
-    const ConfScopes per = conf_scopes(conf_of(dir, "per_listener_settings true\nallow_anonymous true\nport 1884\n"
-                                                    "listener 18881\nmax_connections 5\n"));
+    const MosquittoConf per_conf = conf_of(dir, "per_listener_settings true\nallow_anonymous true\nport 1884\n"
+                                                "listener 18881\nmax_connections 5\n");
+    const ConfScopes per = conf_scopes(per_conf);
     REQUIRE(per.default_scope());
     CHECK(per.default_scope()->port == "1884");
     CHECK(per.default_scope()->options.size() == 3);
     CHECK(per.default_listener->key == "allow_anonymous");
-    CHECK(conf_scopes(conf_of(dir, "allow_anonymous true\nper_listener_settings true\n")).local_only());
+    CHECK(local_only(dir, "allow_anonymous true\nper_listener_settings true\n"));
     CHECK(port_number("09999") == 9999u);
     CHECK(port_number("0") == 0u);
     CHECK_FALSE(port_number("65536"));
