@@ -365,8 +365,8 @@ private:
         if (!planned.empty() && broker_.version == BrokerVersion::v2_1) {
             if (const auto refused = broker_test_config(after, planned)) {
                 throw Error(ExitCode::failure,
-                            "mosquitto --test-config refuses the configuration as the edits would leave it: " +
-                                *refused + "; nothing was changed",
+                            "mosquitto --test-config, on the configuration as the edits would leave it: " + *refused +
+                                "; nothing was changed",
                             conf_.path);
             }
         }

@@ -3,6 +3,7 @@
 #include "broker/test_config.hpp"
 
 #include "broker/broker_version.hpp"
+#include "broker/conf_scopes.hpp"
 #include "core/error.hpp"
 #include "core/fs/unique_fd.hpp"
 #include "core/sys/spawn.hpp"
@@ -22,8 +23,9 @@ namespace {
 
 constexpr auto test_config_time_limit = std::chrono::seconds(10);
 
-// A directory of our own under /tmp, removed with everything in it when the guard dies; readable
-// by the broker's user, should the broker drop to it (configuration text is no secret).
+// A directory of our own under /tmp, removed with everything in it when the guard dies. Root's
+// only (0700, files 0600): the copies may hold secrets (a bridge's remote_password), and
+// --test-config runs as root throughout (2.1.2 does not drop to `user` for it).
 class PrivateCopy {
 public:
     PrivateCopy() {
@@ -31,8 +33,7 @@ public:
         if (::mkdtemp(pattern.data()) == nullptr) {
             throw system_error("/tmp", "cannot create a directory for mosquitto --test-config", errno);
         }
-        path_ = pattern;
-        ::chmod(path_.c_str(), 0755);
+        path_ = pattern;  // mkdtemp makes it 0700
     }
     PrivateCopy(const PrivateCopy&) = delete;
     PrivateCopy& operator=(const PrivateCopy&) = delete;
@@ -45,7 +46,7 @@ public:
     void write(const std::string& name, const std::string& text) const {
         const std::string file = path_ + "/" + name;
         std::filesystem::create_directories(std::filesystem::path(file).parent_path());
-        const UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+        const UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         std::string_view rest = text;
         while (fd.valid() && !rest.empty()) {
             const ssize_t written = ::write(fd.get(), rest.data(), rest.size());
@@ -93,6 +94,9 @@ std::string copy_text(const std::string& text, const std::string& path, const Pr
         const auto found = by_line.find(number);
         if (found != by_line.end() && acts_on_files(found->second.key)) {
             out += "# " + found->second.key + ": left out of mqpasswd's copy\n";
+        } else if (found != by_line.end() && found->second.key == "listener" && listener_port(found->second) == "0") {
+            // A unix socket: --test-config unlinks its path (as root: any file); one in the copy instead.
+            out += "listener 0 " + copy.path() + "/socket-" + std::to_string(number) + "\n";
         } else if (found != by_line.end() && found->second.key == "include_dir" && directories != nullptr) {
             std::string directory = found->second.value;
             if (!directory.ends_with('/')) {
@@ -111,27 +115,74 @@ std::string copy_text(const std::string& text, const std::string& path, const Pr
 
 }  // namespace
 
+namespace {
+
+// Writes the copy of `conf` as `planned` leaves it; returns each copied file's original, by the
+// copy's path, so the broker's "Error found at" can name the real file.
+std::map<std::string, std::string> write_copy(const MosquittoConf& conf, const ConfOverlay& planned,
+                                              const PrivateCopy& copy) {
+    std::map<std::string, std::string> directories;
+    std::map<std::string, std::string> originals = {{copy.path() + "/mosquitto.conf", conf.path}};
+    copy.write("mosquitto.conf", copy_text(text_of(conf.path, planned), conf.path, copy, &directories));
+    for (const auto& [directory, target] : directories) {
+        std::filesystem::create_directories(target);
+        ::chmod(target.c_str(), 0700);
+    }
+    for (const auto& option : conf.options) {
+        const std::string parent = option.file.substr(0, option.file.rfind('/') + 1);
+        const auto found = directories.find(parent);
+        const std::string name = found == directories.end() ? std::string()
+                                                            : found->second.substr(copy.path().size() + 1) + "/" +
+                                                                  option.file.substr(option.file.rfind('/') + 1);
+        if (found != directories.end() && option.file != conf.path &&
+            originals.emplace(copy.path() + "/" + name, option.file).second) {  // each file once
+            copy.write(name, copy_text(text_of(option.file, planned), option.file, copy, nullptr));
+        }
+    }
+    return originals;
+}
+
+// The broker's first "Error: ..." line, with where it was found in the real files.
+std::string verdict(const ChildResult& result, const std::map<std::string, std::string>& originals) {
+    if (result.timed_out) {
+        return "no answer in " + std::to_string(test_config_time_limit.count()) + " s";
+    }
+    std::string error;
+    std::string_view output = result.output;
+    while (!output.empty()) {
+        std::string_view line = next_line(output).text;
+        if (line.ends_with('.')) {
+            line.remove_suffix(1);  // the sentence goes on in ours
+        }
+        if (const std::size_t at = line.find("Error found at "); at != std::string_view::npos && !error.empty()) {
+            std::string_view found = line.substr(at + 15);
+            if (found.size() >= 2 && found.front() == '\'' && found.back() == '\'') {
+                found = found.substr(1, found.size() - 2);  // 2.1 quotes it, 2.0 does not
+            }
+            std::string where(found);
+            for (const auto& [copied, original] : originals) {
+                if (where.starts_with(copied + ":")) {
+                    where = original + where.substr(copied.size());
+                }
+            }
+            return error + " (at " + where + ")";
+        }
+        if (const std::size_t at = line.find("Error: "); at != std::string_view::npos && error.empty()) {
+            error = std::string(line.substr(at));
+        }
+    }
+    return error.empty() ? "exit " + std::to_string(result.exit_code) : error;
+}
+
+}  // namespace
+
 std::optional<std::string> broker_test_config(const MosquittoConf& conf, const ConfOverlay& planned) {
     const auto broker = detect_installed_broker();
     if (!broker || profile_for_version(broker->version) != BrokerVersion::v2_1) {
         return std::nullopt;
     }
     const PrivateCopy copy;
-    std::map<std::string, std::string> directories;
-    copy.write("mosquitto.conf", copy_text(text_of(conf.path, planned), conf.path, copy, &directories));
-    for (const auto& [directory, target] : directories) {
-        std::filesystem::create_directories(target);
-    }
-    std::set<std::string> copied;  // each file once, however many options it holds
-    for (const auto& option : conf.options) {
-        const std::string parent = option.file.substr(0, option.file.rfind('/') + 1);
-        const auto found = directories.find(parent);
-        if (found != directories.end() && option.file != conf.path && copied.insert(option.file).second) {
-            const std::string name =
-                found->second.substr(copy.path().size() + 1) + "/" + option.file.substr(option.file.rfind('/') + 1);
-            copy.write(name, copy_text(text_of(option.file, planned), option.file, copy, nullptr));
-        }
-    }
+    const auto originals = write_copy(conf, planned, copy);
     const ChildResult result = run_child({broker->program,
                                           {"--test-config", "-c", copy.path() + "/mosquitto.conf"},
                                           ChildOutput::capture_both,
@@ -139,19 +190,7 @@ std::optional<std::string> broker_test_config(const MosquittoConf& conf, const C
     if (result.exit_code == 0) {
         return std::nullopt;
     }
-    std::string_view output = result.output;
-    while (!output.empty()) {
-        const std::string_view line = next_line(output).text;
-        if (const std::size_t error = line.find("Error: "); error != std::string_view::npos) {
-            std::string_view message = line.substr(error);
-            if (message.ends_with('.')) {
-                message.remove_suffix(1);  // the sentence goes on in ours
-            }
-            return std::string(message);
-        }
-    }
-    return result.timed_out ? "mosquitto --test-config gave no answer in 10 s"
-                            : "mosquitto --test-config refused it (exit " + std::to_string(result.exit_code) + ")";
+    return verdict(result, originals);
 }
 
 }  // namespace mqpasswd

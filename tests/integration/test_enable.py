@@ -438,12 +438,20 @@ def a_2_1_broker_is_asked_with_test_config_before_anything_is_written():
         conf_d = directory.file("conf.d")
         os.mkdir(conf_d)
         directory.write("conf.d/other.conf", "max_inflight_messages 10\n")
-        original = f"listener {free_port()} 127.0.0.1\ninclude_dir {conf_d}\nmade_up_option 1\n"
+        # A unix socket listener: --test-config unlinks its path, so the copy must not name the real one.
+        socket_path = directory.write("live.sock", "stands for a live broker's socket\n")
+        original = (f"listener {free_port()} 127.0.0.1\nlistener 0 {socket_path}\ninclude_dir {conf_d}\n"
+                    "made_up_option 1\n")
         conf = directory.write("m.conf", original)
-        refused = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous"])
-        check_error(refused, 1, "mosquitto --test-config refuses the configuration as the edits would leave it: "
-                                "Error: Unknown configuration variable 'made_up_option'")
+        refused = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--dry-run"])
+        check_error(refused, 1, "mosquitto --test-config, on the configuration as the edits would leave it: "
+                                f"Error: Unknown configuration variable 'made_up_option' (at {conf}:4)")
+        check(os.path.exists(socket_path), "--test-config removed the path of a unix socket listener")
         check_equal((directory.read("m.conf"), sorted(os.listdir(conf_d))), (original, ["other.conf"]), "unchanged")
+        directory.write("conf.d/zz.conf", "made_up_option 2\n")
+        refused = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous"])
+        check(f"(at {conf_d}/zz.conf:1)" in refused.err, refused.err)
+        os.remove(directory.file("conf.d/zz.conf"))
         conf = directory.write("m.conf", original.replace("made_up_option 1\n", ""))
         accepted = run(["broker", "enable", "--conf", conf, "--pwfile", pwfile, "--no-anonymous", "--fix-permissions"])
         check_equal(accepted.code, 0, repr(accepted))
