@@ -78,8 +78,39 @@ std::vector<Finding> writable_by_others(const MosquittoConf& conf) {
     return findings;
 }
 
+// 2.1 refuses these before the first listener ("requires a listener to be defined first"),
+// the security ones only under per_listener_settings; checked on 2.1.2.
+void find_options_needing_a_listener(const MosquittoConf& conf, std::vector<Finding>& findings) {
+    static const std::set<std::string, std::less<>> listener_only = {"mount_point",
+                                                                     "cafile",
+                                                                     "http_dir",
+                                                                     "tls_version",
+                                                                     "listener_allow_anonymous",
+                                                                     "max_topic_alias",
+                                                                     "enable_proxy_protocol",
+                                                                     "accept_protocol_versions"};
+    static const std::set<std::string, std::less<>> per_listener_only = {
+        "password_file", "allow_anonymous", "psk_file", "acl_file", "plugin", "auth_plugin", "auto_id_prefix"};
+    bool per_listener = false;
+    for (const auto& option : conf.options) {
+        if (option.key == "listener") {
+            return;
+        }
+        per_listener = option.key == "per_listener_settings" ? option.value == "true" : per_listener;
+        if (listener_only.contains(option.key) || (per_listener && per_listener_only.contains(option.key))) {
+            findings.push_back({Severity::error, 0,
+                                where(option) + ": " + option.key +
+                                    " before the first listener: a 2.1 broker refuses to start (\"requires a "
+                                    "listener to be defined first\")"});
+        }
+    }
+}
+
 std::vector<Finding> start_problems(const MosquittoConf& conf, const BrokerTarget& broker) {
     std::vector<Finding> findings;
+    if (broker.version == BrokerVersion::v2_1) {
+        find_options_needing_a_listener(conf, findings);
+    }
     for (const auto& option : conf.options) {
         if (!is_option_name(option.key)) {
             findings.push_back({Severity::error, 0,

@@ -11,11 +11,13 @@ std::string listener_port(const ConfOption& listener) {
 namespace {
 
 // Options that, before the first `listener`, configure 2.0's default listener and so open it
-// (config.c: the default listener is used once any of its settings differs from the default).
+// (config.c: the default listener is used once any of its settings differs from the default;
+// checked on 2.0.11 for maximum_qos, max_connections and the security options; tls_version and
+// http_dir there open nothing).
 bool opens_default_listener(const std::string& key, bool per_listener_so_far) {
     static const std::set<std::string, std::less<>> listener_options = {"bind_interface",
                                                                         "max_connections",
-                                                                        "max_qos",
+                                                                        "maximum_qos",
                                                                         "mount_point",
                                                                         "protocol",
                                                                         "socket_domain",
@@ -34,9 +36,7 @@ bool opens_default_listener(const std::string& key, bool per_listener_so_far) {
                                                                         "require_certificate",
                                                                         "crlfile",
                                                                         "use_identity_as_username",
-                                                                        "use_subject_as_username",
-                                                                        "http_dir",
-                                                                        "tls_version"};
+                                                                        "use_subject_as_username"};
     // With per_listener_settings (read in order), security options there are the default listener's.
     static const std::set<std::string, std::less<>> security_options = {"password_file", "psk_file", "allow_anonymous",
                                                                         "auth_plugin", "plugin"};

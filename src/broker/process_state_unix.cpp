@@ -7,7 +7,9 @@
 #include "core/fs/file_snapshot.hpp"
 #include "core/fs/unique_fd.hpp"
 
+#include <arpa/inet.h>
 #include <charconv>
+#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
@@ -53,8 +55,44 @@ std::optional<std::set<unsigned long>> socket_inodes(int proc) {
 
 }  // namespace
 
-std::set<std::pair<unsigned long, std::uint16_t>> listening_sockets(std::string_view table) {
-    std::set<std::pair<unsigned long, std::uint16_t>> sockets;
+namespace {
+
+// One /proc table of the process's network namespace, within the bound; nothing when unreadable.
+std::optional<std::string> read_table(int proc, const char* table) {
+    const UniqueFd fd(::openat(proc, table, O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) {
+        return std::string();  // no IPv6 in this kernel: an empty table
+    }
+    try {
+        return read_at_most(fd.get(), 0, max_table_bytes, table);  // /proc files report size 0
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
+// The kernel's hex of an address (each 32-bit word in host byte order, as /proc prints it), as
+// inet_ntop writes it.
+std::optional<std::string> address_text(std::string_view hex) {
+    if (hex.size() != 8 && hex.size() != 32) {
+        return std::nullopt;
+    }
+    std::uint8_t bytes[16] = {};
+    for (std::size_t word = 0; word < hex.size() / 8; ++word) {
+        std::uint32_t value = 0;
+        if (std::from_chars(hex.data() + word * 8, hex.data() + word * 8 + 8, value, 16).ec != std::errc()) {
+            return std::nullopt;
+        }
+        std::memcpy(bytes + word * 4, &value, 4);  // back to network order on a little-endian host
+    }
+    char text[INET6_ADDRSTRLEN] = {};
+    const int family = hex.size() == 8 ? AF_INET : AF_INET6;
+    return ::inet_ntop(family, bytes, text, sizeof text) != nullptr ? std::optional<std::string>(text) : std::nullopt;
+}
+
+}  // namespace
+
+std::vector<TableSocket> listening_sockets(std::string_view table) {
+    std::vector<TableSocket> sockets;
     std::istringstream lines{std::string(table)};
     std::string line;
     std::getline(lines, line);  // the header
@@ -69,46 +107,65 @@ std::set<std::pair<unsigned long, std::uint16_t>> listening_sockets(std::string_
             continue;
         }
         const std::size_t colon = local.rfind(':');
-        if (colon == std::string::npos || local.size() - colon - 1 != 4) {
-            continue;
-        }
         unsigned port = 0;
         const std::string_view hex = std::string_view(local).substr(colon + 1);
-        if (std::from_chars(hex.data(), hex.data() + hex.size(), port, 16).ec == std::errc()) {
-            sockets.emplace(inode, static_cast<std::uint16_t>(port));
+        const auto address = address_text(std::string_view(local).substr(0, colon));
+        if (colon != std::string::npos && hex.size() == 4 && address &&
+            std::from_chars(hex.data(), hex.data() + hex.size(), port, 16).ec == std::errc()) {
+            sockets.push_back({inode, static_cast<std::uint16_t>(port), *address});
         }
     }
     return sockets;
 }
 
-std::optional<std::set<std::uint16_t>> listening_ports(int proc) {
+std::vector<std::pair<unsigned long, std::string>> listening_unix_sockets(std::string_view table) {
+    std::vector<std::pair<unsigned long, std::string>> sockets;
+    std::istringstream lines{std::string(table)};
+    std::string line;
+    std::getline(lines, line);  // Num RefCount Protocol Flags Type St Inode Path
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string slot, references, protocol, flags, type, state, path;
+        unsigned long inode = 0;
+        // Flags 00010000 is __SO_ACCEPTCON: a socket that listen() was called on.
+        if (fields >> slot >> references >> protocol >> flags >> type >> state >> inode >> path &&
+            flags == "00010000" && path.starts_with('/')) {
+            sockets.emplace_back(inode, path);
+        }
+    }
+    return sockets;
+}
+
+std::set<std::uint16_t> Listening::ports() const {
+    std::set<std::uint16_t> ports;
+    for (const auto& [port, address] : tcp) {
+        ports.insert(port);
+    }
+    return ports;
+}
+
+std::optional<Listening> listening_of(int proc) {
     const auto inodes = socket_inodes(proc);
-    if (!inodes) {
+    const auto tcp = read_table(proc, "net/tcp");
+    const auto tcp6 = read_table(proc, "net/tcp6");
+    const auto unix_table = read_table(proc, "net/unix");
+    if (!inodes || !tcp || !tcp6 || !unix_table) {
         return std::nullopt;
     }
-    std::set<std::uint16_t> ports;
-    for (const char* table : {"net/tcp", "net/tcp6"}) {
-        const UniqueFd fd(::openat(proc, table, O_RDONLY | O_CLOEXEC));
-        if (!fd.valid()) {
-            continue;  // no IPv6 in this kernel
-        }
-        // /proc files report size 0: read to the end, within the bound.
-        std::optional<std::string> text;
-        try {
-            text = read_at_most(fd.get(), 0, max_table_bytes, table);
-        } catch (const Error&) {
-            return std::nullopt;
-        }
-        if (!text) {
-            return std::nullopt;
-        }
-        for (const auto& [inode, port] : listening_sockets(*text)) {
-            if (inodes->contains(inode)) {
-                ports.insert(port);
+    Listening listening;
+    for (const auto* table : {&*tcp, &*tcp6}) {
+        for (const auto& socket : listening_sockets(*table)) {
+            if (inodes->contains(socket.inode)) {
+                listening.tcp.emplace(socket.port, socket.address);
             }
         }
     }
-    return ports;
+    for (const auto& [inode, path] : listening_unix_sockets(*unix_table)) {
+        if (inodes->contains(inode)) {
+            listening.unix_paths.insert(path);
+        }
+    }
+    return listening;
 }
 
 std::optional<std::set<std::string>> mapped_files(int proc) {

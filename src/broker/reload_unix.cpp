@@ -20,6 +20,7 @@
 #include <climits>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -150,7 +151,8 @@ std::optional<std::pair<uid_t, uid_t>> process_uids(int proc) {
 // working directory, or "" when it has none. The broker's user may run the real program with a
 // configuration of its own and write that pid into the pid_file: only the broker that reads this
 // configuration is the one to reload.
-std::string configuration_of(int proc) {
+// The process's command line, word by word (the first 64 KiB).
+std::vector<std::string> command_line_of(int proc) {
     const UniqueFd file(::openat(proc, "cmdline", O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     std::string text(65536, '\0');
     const ssize_t got = file.valid() ? ::read(file.get(), text.data(), text.size()) : -1;
@@ -161,6 +163,11 @@ std::string configuration_of(int proc) {
         words.push_back(text.substr(start, end - start));
         start = end + 1;
     }
+    return words;
+}
+
+std::string configuration_of(int proc) {
+    const std::vector<std::string> words = command_line_of(proc);
     for (std::size_t i = 1; i + 1 < words.size(); ++i) {
         if (words[i] == "-c" || words[i] == "--config-file") {
             std::string path = words[i + 1];
@@ -235,55 +242,118 @@ void send_hangup(const Target& target, const BrokerIdentity& broker) {
     }
 }
 
-// The TCP ports CONF opens: each listener's (port 0, a unix socket, is none), 2.0's default
-// listener's, or 1883 in local only mode. Nothing when a port cannot be read as a number.
-std::optional<std::set<std::uint16_t>> configured_ports(const MosquittoConf& conf) {
+// One listener CONF opens: a TCP port on an address ("" for every interface, or a host name,
+// matched by port alone), or a unix socket's path.
+struct ConfiguredListener {
+    std::uint16_t port = 0;
+    std::string address;
+    std::string unix_path;
+};
+
+// An address as inet_ntop writes it when `text` is a literal one, "" otherwise (a host name).
+std::string literal_address(const std::string& text) {
+    unsigned char bytes[16] = {};
+    char normal[INET6_ADDRSTRLEN] = {};
+    for (const int family : {AF_INET, AF_INET6}) {
+        if (::inet_pton(family, text.c_str(), bytes) == 1 && ::inet_ntop(family, bytes, normal, sizeof normal)) {
+            return normal;
+        }
+    }
+    return {};
+}
+
+// The listeners CONF opens: each `listener`, 2.0's default listener, or local only mode's 1883
+// (which `mosquitto -p PORT`, in `words`, replaces). Nothing when a port cannot be read.
+std::optional<std::vector<ConfiguredListener>> configured_listeners(const MosquittoConf& conf,
+                                                                    const std::vector<std::string>& words) {
     const ConfScopes scopes = conf_scopes(conf);
-    std::vector<std::string> ports;
+    std::vector<ConfiguredListener> listeners;
+    std::vector<std::pair<std::string, std::string>> tcp;  // port, address as written
     for (const auto& listener : scopes.listeners) {
-        ports.push_back(listener.port);
+        if (listener.port == "0") {
+            listeners.push_back({0, {}, listener.address});
+        } else {
+            tcp.emplace_back(listener.port, listener.address);
+        }
     }
     if (scopes.default_listener != nullptr) {
-        ports.push_back(scopes.default_port);
+        tcp.emplace_back(scopes.default_port, scopes.default_address);
     }
-    if (scopes.local_only()) {
-        ports.emplace_back("1883");
+    for (std::size_t i = 1; scopes.local_only() && i + 1 < words.size(); ++i) {
+        if (words[i] == "-p" || words[i] == "--port") {
+            tcp.emplace_back(words[i + 1], "");
+        }
     }
-    std::set<std::uint16_t> numbers;
-    for (const auto& port : ports) {
+    if (scopes.local_only() && tcp.empty()) {
+        tcp.emplace_back("1883", "");
+    }
+    for (const auto& [port, address] : tcp) {
         const auto number = port_number(port);
         if (!number) {
             return std::nullopt;
         }
-        if (*number != 0) {
-            numbers.insert(static_cast<std::uint16_t>(*number));
-        }
+        listeners.push_back({static_cast<std::uint16_t>(*number), literal_address(address), {}});
     }
-    return numbers;
+    return listeners;
 }
 
-std::string port_list(const std::set<std::uint16_t>& ports) {
-    std::string list;
-    for (const auto port : ports) {
-        list += (list.empty() ? "" : ", ") + std::to_string(port);
+std::string describe(const ConfiguredListener& listener) {
+    if (!listener.unix_path.empty()) {
+        return listener.unix_path;
     }
-    return list.empty() ? "none" : list;
+    return (listener.address.empty() ? std::string("port ") : listener.address + ":") + std::to_string(listener.port);
+}
+
+// What of CONF's listeners the running broker lacks, and what it has that CONF does not open.
+std::vector<std::string> listener_differences(const std::vector<ConfiguredListener>& configured,
+                                              const Listening& listening) {
+    std::vector<std::string> differences;
+    std::set<std::uint16_t> ports;
+    std::set<std::string> paths;
+    for (const auto& listener : configured) {
+        ports.insert(listener.port);
+        paths.insert(listener.unix_path);
+        const bool open = !listener.unix_path.empty()
+                              ? listening.unix_paths.contains(listener.unix_path)
+                              : std::any_of(listening.tcp.begin(), listening.tcp.end(), [&](const auto& socket) {
+                                    return socket.first == listener.port &&
+                                           (listener.address.empty() || socket.second == listener.address);
+                                });
+        if (!open) {
+            differences.push_back("opens " + describe(listener) + ", which it does not listen on");
+        }
+    }
+    for (const auto port : listening.ports()) {
+        if (!ports.contains(port)) {
+            differences.push_back("does not open port " + std::to_string(port) + ", which it listens on");
+        }
+    }
+    for (const auto& path : listening.unix_paths) {
+        if (!paths.contains(path)) {
+            differences.push_back("does not open " + path + ", which it listens on");
+        }
+    }
+    return differences;
 }
 
 // Mosquitto refuses a reload that adds or removes a listener ("not currently possible") and
 // then applies none of it, so a reload would be reported done while nothing changed. Checked
 // where the broker's descriptors can be read (as root, or as its user); skipped otherwise.
 void refuse_listener_change(const Target& target, const MosquittoConf& conf) {
-    const auto listening = listening_ports(target.proc.get());
-    const auto configured = configured_ports(conf);
-    if (!listening || !configured || *listening == *configured) {
+    const auto listening = listening_of(target.proc.get());
+    const auto configured = configured_listeners(conf, command_line_of(target.proc.get()));
+    if (!listening || !configured) {
+        return;
+    }
+    const auto differences = listener_differences(*configured, *listening);
+    if (differences.empty()) {
         return;
     }
     throw Error(ExitCode::failure,
-                "not reloading the broker: mosquitto " + std::to_string(target.pid) + " listens on " +
-                    port_list(*listening) + " but the configuration opens " + port_list(*configured) +
-                    "; Mosquitto cannot add or remove a listener on a reload and would apply none of it: restart "
-                    "it (systemctl restart mosquitto)",
+                "not reloading the broker: the configuration " + differences.front() + " (mosquitto " +
+                    std::to_string(target.pid) +
+                    "); Mosquitto cannot add or remove a listener on a reload and would apply none of it: restart "
+                    "it (on Debian: systemctl restart mosquitto)",
                 conf.path);
 }
 
@@ -299,7 +369,13 @@ void refuse_plugin_not_loaded(const Target& target, const MosquittoConf& conf) {
         if (option.key != "global_plugin" && option.key != "plugin" && option.key != "auth_plugin") {
             continue;
         }
-        if (!mapped->contains(option.value) && !mapped->contains(resolved_path(option.value))) {
+        // A bare name is found through the loader's search path: any mapped file of that name.
+        const bool bare = option.value.find('/') == std::string::npos;
+        const bool loaded =
+            bare ? std::any_of(mapped->begin(), mapped->end(),
+                               [&](const std::string& file) { return file.ends_with("/" + option.value); })
+                 : mapped->contains(option.value) || mapped->contains(resolved_path(option.value));
+        if (!loaded) {
             throw Error(ExitCode::failure,
                         "not reloading the broker: mosquitto " + std::to_string(target.pid) + " has not loaded " +
                             option.value + ", and a reload loads no plugin: restart it (systemctl restart mosquitto)",

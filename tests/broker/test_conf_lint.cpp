@@ -150,3 +150,18 @@ TEST_CASE("a line the broker splits differently is a start problem", "[conf_lint
     CHECK(is_option_name("ciphers_tls1.3"));
     CHECK_FALSE(is_option_name("Listener"));
 }
+
+TEST_CASE("2.1 refuses listener options before the first listener, and security ones per listener", "[conf_lint]") {
+    const test::TempDir dir;
+    const MosquittoConf conf = conf_of(dir, "mount_point x/\nper_listener_settings true\nallow_anonymous false\n"
+                                            "listener 1883\nmount_point y/\npassword_file /p\n");
+    const auto findings = messages(start_problems(conf, broker_2_1));
+    REQUIRE(findings.size() == 2);
+    CHECK(findings[0] == "error: " + dir.file("m.conf") +
+                             ":1: mount_point before the first listener: a 2.1 broker refuses to start (\"requires a "
+                             "listener to be defined first\")");
+    CHECK(findings[1].find(":3: allow_anonymous before the first listener") != std::string::npos);
+    CHECK(start_problems(conf, broker_2_0).empty());  // 2.0 gives them to its default listener
+    const MosquittoConf global = conf_of(dir, "allow_anonymous false\nlistener 1883\n");
+    CHECK(start_problems(global, broker_2_1).empty());
+}

@@ -22,7 +22,21 @@ TEST_CASE("listening sockets are read from a /proc/net/tcp table", "[process_sta
         "00:00000000 00000000 0 0 4713 1\n"
         "   3: garbage\n";
     const auto sockets = listening_sockets(table);
-    CHECK(sockets == std::set<std::pair<unsigned long, std::uint16_t>>{{4711, 1883}, {4713, 8883}});
+    REQUIRE(sockets.size() == 2);
+    CHECK((sockets[0].inode == 4711 && sockets[0].port == 1883 && sockets[0].address == "127.0.0.1"));
+    CHECK((sockets[1].inode == 4713 && sockets[1].port == 8883 && sockets[1].address == "::"));
+    const auto v6 = listening_sockets(
+        "sl local rem st\n 0: 00000000000000000000000001000000:22B3 00000000000000000000000000000000:0000 0A "
+        "00000000:00000000 00:00000000 00000000 0 0 99 1\n");
+    REQUIRE(v6.size() == 1);
+    CHECK(v6[0].address == "::1");
+    const auto unix_sockets =
+        listening_unix_sockets("Num       RefCount Protocol Flags    Type St Inode Path\n"
+                               "0000000000000000: 00000002 00000000 00010000 0001 01 5001 /run/mosquitto/mqtt.sock\n"
+                               "0000000000000000: 00000003 00000000 00000000 0001 03 5002 /run/connected.sock\n"
+                               "0000000000000000: 00000002 00000000 00010000 0001 01 5003 @abstract\n"
+                               "0000000000000000: 00000002 00000000 00010000 0001 01 5004\n");
+    CHECK(unix_sockets == std::vector<std::pair<unsigned long, std::string>>{{5001, "/run/mosquitto/mqtt.sock"}});
 }
 
 TEST_CASE("our own process's listening ports are read from /proc", "[process_state]") {
@@ -36,11 +50,12 @@ TEST_CASE("our own process's listening ports are read from /proc", "[process_sta
     socklen_t length = sizeof address;
     REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
     const int proc = ::open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    const auto ports = listening_ports(proc);
+    const auto listening = listening_of(proc);
     ::close(proc);
     ::close(listener);
-    REQUIRE(ports);
-    CHECK(ports->contains(ntohs(address.sin_port)));
+    REQUIRE(listening);
+    CHECK(listening->tcp.contains({ntohs(address.sin_port), "127.0.0.1"}));
+    CHECK(listening->ports().contains(ntohs(address.sin_port)));
 }
 
 TEST_CASE("our own process's mapped files name its program and its libraries", "[process_state]") {

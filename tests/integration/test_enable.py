@@ -280,8 +280,8 @@ def a_reload_that_would_add_a_listener_is_refused_not_reported_done():
             for args in (["broker", "reload", "--conf", broker.config], ["broker", "reload", "--conf", broker.config,
                                                                           "--dry-run"]):
                 refused = run(args)
-                check_error(refused, 1, f"not reloading the broker: mosquitto {broker.process.pid} listens on "
-                                        f"{broker.port} but the configuration opens")
+                check_error(refused, 1, f"not reloading the broker: the configuration opens 127.0.0.1:{extra}, which "
+                                        f"it does not listen on (mosquitto {broker.process.pid})")
                 check("cannot add or remove a listener on a reload" in refused.err, refused.err)
             check_equal(publish_anonymous(broker), 0, "the broker was left as it was: no half reload")
             added = run(["set", pwfile, "bob", "--stdin", "--reload", "--conf", broker.config], stdin="bob-pw\n")
@@ -489,6 +489,30 @@ def no_anonymous_also_turns_off_2_1s_listener_allow_anonymous():
         text = directory.read("m.conf")
         check(text.startswith("listener 18890 127.0.0.1\nlistener_allow_anonymous false\n") and
               "\nallow_anonymous false\n" in text, text)
+
+
+@case
+def listeners_are_compared_by_address_and_unix_socket_too():
+    with TempDir() as directory:
+        pwfile = new_password_file(directory)
+        socket_path = directory.file("run/mqtt.sock")
+        broker = ReloadableBroker(directory, pwfile, config=lambda port, pid_file: (
+            f"listener {port} 127.0.0.1\nlistener 0 {socket_path}\nallow_anonymous false\npassword_file {pwfile}\n"
+            f"pid_file {pid_file}\npersistence false\n"))
+        with broker:
+            text = directory.read("mosquitto.conf")
+            check_equal(run(["broker", "reload", "--conf", broker.config, "-q"]).code, 0, "unix socket: no change")
+            for added, named in ((f"listener {broker.port} ::1\n", f"::1:{broker.port}"),
+                                 (f"listener 0 {socket_path}.2\n", f"{socket_path}.2")):
+                directory.write("mosquitto.conf", text + added)
+                refused = run(["broker", "reload", "--conf", broker.config])
+                check_error(refused, 1, f"not reloading the broker: the configuration opens {named}, which it does "
+                                        "not listen on")
+            directory.write("mosquitto.conf", text.replace(f"listener 0 {socket_path}\n", ""))
+            check_error(run(["broker", "reload", "--conf", broker.config]), 1,
+                        f"not reloading the broker: the configuration does not open {socket_path}, which it listens on")
+            directory.write("mosquitto.conf", text)
+            check_equal(run(["broker", "reload", "--conf", broker.config, "-q"]).code, 0, "back as it started")
 
 
 def publish_anonymous(broker):
