@@ -264,7 +264,9 @@ def a_one_gigabyte_line_and_ten_million_lines_are_refused_in_bounded_memory():
             check(result.peak_kib < 64 * 1024, f"{args[0]} used {result.peak_kib} KiB")
         result = run_measured(["set", huge_line, "bob", "--stdin"], stdin="pw\n")
         check_error(result, 1, "huge-line:1: line is 1 MiB or longer")
-        check(result.peak_kib < 1200 * 1024, f"set used {result.peak_kib} KiB for a 1 GiB file")
+        # The file once (a second copy would be 2 GiB), plus under ASan its shadow memory (1/8 of
+        # what is touched) and a larger binary: 1.25 times the file.
+        check(result.peak_kib < 1280 * 1024, f"set used {result.peak_kib} KiB for a 1 GiB file")
         os.remove(huge_line)
         many = directory.file("many-lines")
         with open(many, "wb") as handle:
