@@ -56,10 +56,6 @@ std::string render(const FileEdits& edits) {
     return out;
 }
 
-std::string where(const ConfOption& option) {
-    return option.file + ":" + std::to_string(option.line);
-}
-
 // The ports asked for as numbers write them ("09999" is 9999), and an address that stays one word
 // on the line and is one the broker can resolve (an IPv6 address without brackets).
 std::vector<std::string> checked_ports(const EnableRequest& request) {
@@ -97,15 +93,11 @@ bool port_in(const std::vector<std::string>& ports, std::string_view port) {
     return std::any_of(ports.begin(), ports.end(), [&](const std::string& each) { return same_port(each, port); });
 }
 
-// Where the broker already listens: each listener's port, and 2.0's default listener (`port N`,
-// or 1883 for a lone bind_address).
+// Where the broker already listens: each listener's port, 2.0's default listener's among them.
 std::vector<std::string> listening_ports(const ConfScopes& scopes) {
     std::vector<std::string> ports;
-    for (const auto& listener : scopes.listeners) {
+    for (const auto& listener : scopes.open_listeners()) {
         ports.push_back(listener.port);
-    }
-    if (scopes.default_listener != nullptr) {
-        ports.push_back(scopes.default_port);
     }
     return ports;
 }
@@ -168,10 +160,10 @@ private:
     std::string where_port(const std::string& port) const {
         for (const auto& listener : scopes_.listeners) {
             if (same_port(listener.port, port)) {
-                return where(*listener.listener);
+                return location(*listener.listener);
             }
         }
-        return scopes_.default_listener != nullptr ? "the default listener of " + where(*scopes_.default_listener)
+        return scopes_.default_listener != nullptr ? "the default listener of " + location(*scopes_.default_listener)
                                                    : conf_.path;
     }
 
@@ -202,7 +194,7 @@ private:
 
     void set_line(const ConfOption& option, const std::string& key, const std::string& value) {
         edits_of(option.file).replace[option.line] = key + " " + value;
-        actions_.push_back(where(option) + ": " + key + " " + value);
+        actions_.push_back(location(option) + ": " + key + " " + value);
     }
 
     // The lines that give a scope the password file: 2.1's plugin form for a global scope when the
@@ -308,20 +300,10 @@ private:
         }
     }
 
-    // The listeners a per_listener_settings configuration has: its default listener first.
-    std::vector<ListenerScope> all_listeners(const ConfScopes& scopes) const {
-        std::vector<ListenerScope> all;
-        if (const auto scope = scopes.default_scope()) {
-            all.push_back(*scope);
-        }
-        all.insert(all.end(), scopes.listeners.begin(), scopes.listeners.end());
-        return all;
-    }
-
     bool wanted(const ListenerScope& listener) const { return wanted_.empty() || port_in(wanted_, listener.port); }
 
     void plan_listeners(const std::vector<std::string>& added) {
-        const std::vector<ListenerScope> listeners = all_listeners(scopes_);
+        const std::vector<ListenerScope> listeners = scopes_.open_listeners();
         if (listeners.empty() && added.empty()) {
             throw Error(ExitCode::failure,
                         "per_listener_settings is true but there is no listener to give the password file to "
@@ -337,7 +319,7 @@ private:
                 auto& lines = edits_of(listener.listener->file).insert_after[listener.listener->line];
                 lines.insert(lines.end(), additions.begin(), additions.end());
                 for (const auto& line : additions) {
-                    actions_.push_back(where(*listener.listener) + " (listener " + listener.port + "): " + line);
+                    actions_.push_back(location(*listener.listener) + " (listener " + listener.port + "): " + line);
                 }
             }
         }
@@ -391,7 +373,7 @@ private:
             }
             return;
         }
-        for (const auto& listener : all_listeners(scopes)) {
+        for (const auto& listener : scopes.open_listeners()) {
             if (wanted(listener)) {
                 verify_scope(listener.options);
                 verify_listener_anonymous(listener.options);
@@ -427,8 +409,8 @@ private:
         }
         const ConfOption* anonymous = last({"allow_anonymous"});
         if (!request_.no_anonymous && anonymous != nullptr && anonymous->value == "true") {
-            notes_.push_back(where(*anonymous) + ": allow_anonymous true still lets clients in without a password "
-                                                 "(--no-anonymous turns it off)");
+            notes_.push_back(location(*anonymous) + ": allow_anonymous true still lets clients in without a password "
+                                                    "(--no-anonymous turns it off)");
         }
         if (request_.no_anonymous && anonymous != nullptr && anonymous->value != "false") {
             throw Error(ExitCode::failure,

@@ -12,10 +12,6 @@
 namespace mqpasswd {
 namespace {
 
-std::string where(const ConfOption& option) {
-    return option.file + ":" + std::to_string(option.line);
-}
-
 // Each scope holds one password_file: 2.0 stops at a second ("Duplicate password_file value in
 // configuration"), 2.1 keeps the last, so an earlier one that names another file is ignored.
 void find_duplicates(const ConfScopes& scopes, const MosquittoConf& conf, const BrokerTarget& broker,
@@ -30,12 +26,13 @@ void find_duplicates(const ConfScopes& scopes, const MosquittoConf& conf, const 
                 first = option;
             } else if (broker.version == BrokerVersion::v2_0) {
                 findings.push_back({Severity::error, 0,
-                                    where(*option) + ": a second password_file (the first is at " + where(*first) +
+                                    location(*option) + ": a second password_file (the first is at " +
+                                        location(*first) +
                                         "): a 2.0 broker refuses to start (\"Duplicate password_file value\")"});
             } else if (resolved_path(option->value) != resolved_path(first->value)) {
                 findings.push_back({Severity::warning, 0,
-                                    where(*option) + ": a second password_file (the first is at " + where(*first) +
-                                        "): a 2.1 broker uses only this one"});
+                                    location(*option) + ": a second password_file (the first is at " +
+                                        location(*first) + "): a 2.1 broker uses only this one"});
             }
         }
     }
@@ -99,7 +96,7 @@ void find_options_needing_a_listener(const MosquittoConf& conf, std::vector<Find
         per_listener = option.key == "per_listener_settings" ? option.value == "true" : per_listener;
         if (listener_only.contains(option.key) || (per_listener && per_listener_only.contains(option.key))) {
             findings.push_back({Severity::error, 0,
-                                where(option) + ": " + option.key +
+                                location(option) + ": " + option.key +
                                     " before the first listener: a 2.1 broker refuses to start (\"requires a "
                                     "listener to be defined first\")"});
         }
@@ -114,7 +111,7 @@ std::vector<Finding> start_problems(const MosquittoConf& conf, const BrokerTarge
     for (const auto& option : conf.options) {
         if (!is_option_name(option.key)) {
             findings.push_back({Severity::error, 0,
-                                where(option) + ": the broker reads '" + option.key +
+                                location(option) + ": the broker reads '" + option.key +
                                     "' as an option's name and refuses to start (\"Unknown configuration "
                                     "variable\"): it splits lines at spaces only, not tabs, and a comment's '#' must "
                                     "be the first character of its line"});
@@ -133,7 +130,8 @@ std::vector<Finding> lint_conf(const MosquittoConf& conf, const std::string& pwf
     }
     for (const ConfOption* setting : settings) {
         if (resolved_path(setting->value) != wanted) {
-            findings.push_back({Severity::error, 0, where(*setting) + " uses " + setting->value + ", not this file"});
+            findings.push_back(
+                {Severity::error, 0, location(*setting) + " uses " + setting->value + ", not this file"});
         }
     }
     const auto at_start = start_problems(conf, broker);

@@ -93,6 +93,15 @@ std::optional<ListenerScope> ConfScopes::default_scope() const {
     return ListenerScope{default_listener, default_port, default_address, before_listeners};
 }
 
+std::vector<ListenerScope> ConfScopes::open_listeners() const {
+    std::vector<ListenerScope> all;
+    if (const auto scope = default_scope()) {
+        all.push_back(*scope);
+    }
+    all.insert(all.end(), listeners.begin(), listeners.end());
+    return all;
+}
+
 std::vector<std::vector<const ConfOption*>> ConfScopes::security_scopes(const MosquittoConf& conf) const {
     if (!per_listener_settings) {
         std::vector<const ConfOption*> all;

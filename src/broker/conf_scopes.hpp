@@ -33,6 +33,8 @@ struct ConfScopes {
     [[nodiscard]] bool local_only() const { return listeners.empty() && default_listener == nullptr; }
     // The default listener as a listener scope, when there is one.
     [[nodiscard]] std::optional<ListenerScope> default_scope() const;
+    // Every listener the broker opens from the configuration: the default listener first.
+    [[nodiscard]] std::vector<ListenerScope> open_listeners() const;
     // The option sets a security option is looked up in: all options, or each listener's.
     [[nodiscard]] std::vector<std::vector<const ConfOption*>> security_scopes(const MosquittoConf& conf) const;
 };

@@ -208,6 +208,10 @@ std::optional<std::string> read_conf_file(const std::string& path) {
     return content;
 }
 
+std::string location(const ConfOption& option) {
+    return option.file + ":" + std::to_string(option.line);
+}
+
 bool is_option_name(std::string_view key) noexcept {
     return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';

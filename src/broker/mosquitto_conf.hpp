@@ -27,6 +27,9 @@ struct ConfOption {
     std::string value;  // the rest of the line, trimmed
 };
 
+// "FILE:LINE" of an option, as messages name it.
+[[nodiscard]] std::string location(const ConfOption& option);
+
 struct MosquittoConf {
     std::string path;
     std::vector<ConfOption> options;  // in the order the broker reads them

@@ -269,15 +269,12 @@ std::optional<std::vector<ConfiguredListener>> configured_listeners(const Mosqui
     const ConfScopes scopes = conf_scopes(conf);
     std::vector<ConfiguredListener> listeners;
     std::vector<std::pair<std::string, std::string>> tcp;  // port, address as written
-    for (const auto& listener : scopes.listeners) {
+    for (const auto& listener : scopes.open_listeners()) {
         if (listener.port == "0") {
             listeners.push_back({0, {}, listener.address});
         } else {
             tcp.emplace_back(listener.port, listener.address);
         }
-    }
-    if (scopes.default_listener != nullptr) {
-        tcp.emplace_back(scopes.default_port, scopes.default_address);
     }
     for (std::size_t i = 1; scopes.local_only() && i + 1 < words.size(); ++i) {
         if (words[i] == "-p" || words[i] == "--port") {
