@@ -255,6 +255,21 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def wait_until_listening(process, port, log_text):
+    """Returns once the broker `process` accepts connections on 127.0.0.1:`port` (10 s at most);
+    fails with its log (log_text()) when it exits or never does."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"broker exited: {log_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"broker did not listen on {port}: {log_text()}")
+
+
 class Broker:
     """A real mosquitto on 127.0.0.1 and a free high port, stopped by PID when the block ends."""
 
@@ -275,16 +290,8 @@ class Broker:
         self.log_handle = open(self.log, "w")
         self.process = subprocess.Popen([shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", self.config],
                                         stdout=self.log_handle, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"broker exited: {self.log_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"broker did not listen: {self.log_text()}")
+        wait_until_listening(self.process, self.port, self.log_text)
+        return self
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -333,16 +340,22 @@ class Broker:
         check("not authorised" in err, f"expected 'not authorised', got {err!r}")
 
 
+def broker_dir(directory, name="mq"):
+    """A directory of the broker's user (as root; our own otherwise), as /run/mosquitto,
+    /var/lib/mosquitto or a bind mount would be."""
+    path = directory.file(name)
+    os.mkdir(path, 0o755)
+    if os.geteuid() == 0:
+        account = pwd.getpwnam("mosquitto")
+        os.chown(path, account.pw_uid, account.pw_gid)
+    return path
+
+
 class ReloadableBroker(Broker):
     """A broker whose configuration also has a pid_file (in a directory its user may write)."""
 
     def __init__(self, directory, password_file, config=None):
-        run_dir = os.path.join(directory.path, "run")
-        os.mkdir(run_dir)
-        if os.geteuid() == 0:
-            account = pwd.getpwnam("mosquitto")
-            os.chown(run_dir, account.pw_uid, account.pw_gid)
-        self.pid_file = os.path.join(run_dir, "mosquitto.pid")
+        self.pid_file = os.path.join(broker_dir(directory, "run"), "mosquitto.pid")
         super().__init__(directory.path, password_file, extra_config=f"pid_file {self.pid_file}\n")
         if config is not None:  # a whole configuration of the test's own, given the port and pid file
             with open(self.config, "w") as handle:

@@ -11,7 +11,8 @@ import subprocess
 import sys
 import time
 
-from harness import AS_BROKER, AS_NOBODY, TempDir, as_user, case, check, check_equal, needs_root, run, run_cases
+from harness import (AS_BROKER, AS_NOBODY, TempDir, as_user, broker_dir, case, check, check_equal, needs_root, run,
+                     run_cases)
 
 HASH = "$7$101$c2FsdHNhbHRzYWx0$" + "A" * 86 + "=="
 
@@ -22,15 +23,6 @@ def state(path):
     with open(path, "rb") as handle:
         content = hashlib.sha256(handle.read()).hexdigest() if os.path.isfile(path) else ""
     return content, info.st_uid, info.st_gid, info.st_mode
-
-
-def broker_dir(directory, name="mq"):
-    """A directory of the broker's user, as /var/lib/mosquitto or a bind mount would be."""
-    path = directory.file(name)
-    os.mkdir(path, 0o755)
-    account = pwd.getpwnam("mosquitto")
-    os.chown(path, account.pw_uid, account.pw_gid)
-    return path
 
 
 @case

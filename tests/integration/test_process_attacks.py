@@ -11,8 +11,8 @@ import signal
 import subprocess
 import time
 
-from harness import (AS_BROKER, AS_NOBODY, MQPASSWD, Broker, TempDir, as_user, case, check, check_equal, check_error,
-                     cmdline_while_writing, free_port, needs_root, new_password_file, run, run_cases)
+from harness import (AS_BROKER, AS_NOBODY, MQPASSWD, Broker, TempDir, as_user, broker_dir, case, check, check_equal,
+                     check_error, cmdline_while_writing, free_port, needs_root, new_password_file, run, run_cases)
 
 BROKER_PROGRAM = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 HASH = "$7$101$c2FsdHNhbHRzYWx0$" + "A" * 86 + "=="
@@ -66,11 +66,7 @@ def broker_setup(directory):
     """A password file, a configuration with a pid_file in a run directory the broker's user owns (as
     Debian's /run/mosquitto), and nothing running: (conf, pwfile, pid_file)."""
     pwfile = new_password_file(directory)
-    run_dir = directory.file("run")
-    os.mkdir(run_dir)
-    account = pwd.getpwnam("mosquitto")
-    os.chown(run_dir, account.pw_uid, account.pw_gid)
-    pid_file = os.path.join(run_dir, "mosquitto.pid")
+    pid_file = os.path.join(broker_dir(directory, "run"), "mosquitto.pid")
     conf = directory.write("mosquitto.conf", f"listener 1883 127.0.0.1\npassword_file {pwfile}\n"
                                              f"pid_file {pid_file}\n")
     return conf, pwfile, pid_file
@@ -356,12 +352,7 @@ def the_real_broker_is_still_reloaded_through_its_pid_file():
     """The checks let the real thing through: a root-started broker that dropped to mosquitto."""
     with TempDir() as directory:
         pwfile = new_password_file(directory)
-        run_dir = directory.file("run")
-        os.mkdir(run_dir)
-        if os.geteuid() == 0:
-            account = pwd.getpwnam("mosquitto")
-            os.chown(run_dir, account.pw_uid, account.pw_gid)
-        pid_file = os.path.join(run_dir, "mosquitto.pid")
+        pid_file = os.path.join(broker_dir(directory, "run"), "mosquitto.pid")
         with Broker(directory.path, pwfile, extra_config=f"pid_file {pid_file}\n") as broker:
             deadline = time.monotonic() + 5
             while not os.path.exists(pid_file) and time.monotonic() < deadline:

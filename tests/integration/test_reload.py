@@ -13,7 +13,7 @@ import socket
 import subprocess
 import time
 
-from harness import (ReloadableBroker, TempDir, case, check, check_equal, check_error, free_port, needs_root,
+from harness import (ReloadableBroker, TempDir, broker_dir, case, check, check_equal, check_error, free_port, needs_root,
                      new_password_file, run, run_cases)
 
 INIT_SCRIPT = "/etc/init.d/mosquitto"
@@ -122,12 +122,7 @@ def check_reports_what_the_broker_would_choke_on():
 
 def daemon_setup(directory):
     """A configuration for a broker that runs in the background: (conf, pid file, port)."""
-    run_dir = directory.file("run")
-    os.mkdir(run_dir)
-    if os.geteuid() == 0:
-        account = pwd.getpwnam("mosquitto")
-        os.chown(run_dir, account.pw_uid, account.pw_gid)
-    pid_file = os.path.join(run_dir, "mosquitto.pid")
+    pid_file = os.path.join(broker_dir(directory, "run"), "mosquitto.pid")
     port = free_port()
     pwfile = new_password_file(directory)
     conf = directory.write("mosquitto.conf", f"listener {port} 127.0.0.1\nallow_anonymous false\n"

@@ -6,16 +6,14 @@ with a wrong one or none; a user added later with --reload logs in with no resta
 Usage: test_tutorial.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
 import os
-import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 
-from harness import TempDir, case, check, check_equal, free_port, run, run_cases
+from harness import TempDir, broker_dir, case, check, check_equal, free_port, run, run_cases, wait_until_listening
 
 try:
     import paho.mqtt.client as mqtt
@@ -50,12 +48,9 @@ def debian_etc(directory):
     `directory`, in directories the broker's account may write, as the package makes them."""
     with open(DEBIAN_CONF) as handle:
         text = handle.read()
-    for name in ("conf.d", "run", "lib", "log"):
-        os.mkdir(directory.file(name))
-    if os.geteuid() == 0:
-        account = pwd.getpwnam("mosquitto")
-        for name in ("run", "lib", "log"):
-            os.chown(directory.file(name), account.pw_uid, account.pw_gid)
+    os.mkdir(directory.file("conf.d"))
+    for name in ("run", "lib", "log"):
+        broker_dir(directory, name)
     for old, new in (("/etc/mosquitto/conf.d", directory.file("conf.d")),
                      ("/run/mosquitto/mosquitto.pid", directory.file("run/mosquitto.pid")),
                      ("/var/lib/mosquitto/", directory.file("lib") + "/"),
@@ -74,15 +69,8 @@ class StartedBroker:
     def __enter__(self):
         self.process = subprocess.Popen([shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", self.conf],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            check(self.process.poll() is None, f"the broker exited: {self.log_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"the broker did not listen on {self.port}: {self.log_text()}")
+        wait_until_listening(self.process, self.port, self.log_text)
+        return self
 
     def __exit__(self, *exc):
         if self.process.poll() is None:
