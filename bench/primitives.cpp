@@ -2,6 +2,7 @@
 //   compression  SHA-512 compression-function calls per second on one core (OpenSSL over a
 //                large buffer); PBKDF2-HMAC-SHA512 cannot do better than half that in iterations
 //   pbkdf2       our PBKDF2 and OpenSSL's PKCS5_PBKDF2_HMAC, iterations per second on one core
+//   batch        pbkdf2_hmac_sha512_batch with each kernel forced (0 where the CPU lacks it)
 //   argon2id     our make_hash with Mosquitto 2.1's argon2id parameters, and libargon2's
 //                argon2id_hash_raw called directly with the same parameters, hashes per second
 // Prints "name value" lines for bench/run to tabulate. The measurements take turns, round after
@@ -68,6 +69,42 @@ double openssl_pbkdf2_iterations_per_second() {
     return pbkdf2_iterations / seconds;
 }
 
+// Iterations per second over a batch of 16 passwords (two full sets of AVX-512 lanes, four of
+// AVX2's), each kernel forced; the total of all chains' iterations over the time.
+constexpr std::uint32_t batch_iterations = 20000;
+
+double batch_iterations_per_second(mqpasswd::Pbkdf2Kernel kernel) {
+    constexpr std::size_t count = 16;
+    std::array<std::array<std::uint8_t, 64>, count> outputs{};
+    std::vector<mqpasswd::Pbkdf2Job> jobs;
+    for (auto& out : outputs) {
+        jobs.push_back(
+            {{reinterpret_cast<const unsigned char*>(password.data()), password.size()}, salt, batch_iterations, out});
+    }
+    const double seconds = seconds_for([&] {
+        mqpasswd::pbkdf2_hmac_sha512_batch(jobs, kernel);
+        sink = sink ^ outputs[0][0];
+    });
+    return count * batch_iterations / seconds;
+}
+
+bool supported(mqpasswd::Pbkdf2Kernel kernel) {
+    const auto kernels = mqpasswd::supported_pbkdf2_kernels();
+    return std::find(kernels.begin(), kernels.end(), kernel) != kernels.end();
+}
+
+double avx512_batch() {
+    return supported(mqpasswd::Pbkdf2Kernel::avx512) ? batch_iterations_per_second(mqpasswd::Pbkdf2Kernel::avx512) : 0;
+}
+
+double avx2_batch() {
+    return supported(mqpasswd::Pbkdf2Kernel::avx2) ? batch_iterations_per_second(mqpasswd::Pbkdf2Kernel::avx2) : 0;
+}
+
+double scalar_batch() {
+    return batch_iterations_per_second(mqpasswd::Pbkdf2Kernel::scalar);
+}
+
 constexpr int argon2_hashes = 2;
 
 double our_argon2id_per_second() {
@@ -107,12 +144,15 @@ struct Figure {
 
 int main() {
     constexpr int rounds = 12;
-    std::array<Figure, 5> figures{{
+    std::array<Figure, 8> figures{{
         {"compression_calls_per_second", compression_calls_per_second},
         {"pbkdf2_ours_iterations_per_second", our_pbkdf2_iterations_per_second},
         {"pbkdf2_openssl_iterations_per_second", openssl_pbkdf2_iterations_per_second},
         {"argon2id_ours_per_second", our_argon2id_per_second},
         {"argon2id_libargon2_per_second", libargon2_per_second},
+        {"pbkdf2_batch_avx512_iterations_per_second", avx512_batch},
+        {"pbkdf2_batch_avx2_iterations_per_second", avx2_batch},
+        {"pbkdf2_batch_scalar_iterations_per_second", scalar_batch},
     }};
     for (int round = 0; round < rounds; ++round) {
         for (auto& figure : figures) {

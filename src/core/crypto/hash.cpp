@@ -157,6 +157,13 @@ Digest pbkdf2_digest(const Secret& password, std::span<const std::uint8_t> salt,
     return digest;
 }
 
+std::string encode_pbkdf2_and_wipe(std::uint32_t iterations, std::span<const std::uint8_t> salt, Digest& digest) {
+    std::string encoded = std::string(pbkdf2_prefix) + std::to_string(iterations) + '$' +
+                          base64_encode(salt, Padding::required) + '$' + base64_encode(digest, Padding::required);
+    OPENSSL_cleanse(digest.data(), digest.size());
+    return encoded;
+}
+
 std::string encode_argon2id(const HashSpec& spec, const Secret& password, std::span<const std::uint8_t> salt) {
     const auto& p = spec.argon2;
     return argon2id_encoded(p.time_cost, p.memory_kib, p.parallelism, password, salt, digest_length);
@@ -249,15 +256,37 @@ std::string make_hash(const HashSpec& spec, const Secret& password, std::span<co
     }
     case Algorithm::sha512_pbkdf2: {
         Digest digest = pbkdf2_digest(password, salt, spec.iterations);
-        std::string encoded = std::string(pbkdf2_prefix) + std::to_string(spec.iterations) + '$' +
-                              base64_encode(salt, Padding::required) + '$' + base64_encode(digest, Padding::required);
-        OPENSSL_cleanse(digest.data(), digest.size());
-        return encoded;
+        return encode_pbkdf2_and_wipe(spec.iterations, salt, digest);
     }
     case Algorithm::argon2id:
         return encode_argon2id(spec, password, salt);
     }
     throw Error(ExitCode::failure, "unknown hash algorithm");
+}
+
+std::vector<std::string> make_hashes(std::span<const HashInput> requests) {
+    std::vector<std::string> hashes(requests.size());
+    std::vector<std::size_t> derived;  // the $7$ requests, in order
+    std::vector<Digest> digests;
+    std::vector<Pbkdf2Job> jobs;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        if (requests[i].spec->algorithm == Algorithm::sha512_pbkdf2) {
+            derived.push_back(i);
+        } else {
+            hashes[i] = make_hash(*requests[i].spec, *requests[i].password, requests[i].salt);
+        }
+    }
+    digests.resize(derived.size());
+    for (std::size_t n = 0; n < derived.size(); ++n) {
+        const HashInput& request = requests[derived[n]];
+        jobs.push_back({request.password->bytes(), request.salt, request.spec->iterations, digests[n]});
+    }
+    pbkdf2_hmac_sha512_batch(jobs);
+    for (std::size_t n = 0; n < derived.size(); ++n) {
+        const HashInput& request = requests[derived[n]];
+        hashes[derived[n]] = encode_pbkdf2_and_wipe(request.spec->iterations, request.salt, digests[n]);
+    }
+    return hashes;
 }
 
 Verification verify_hash(std::string_view encoded, const Secret& password) {

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mqpasswd {
 
@@ -53,6 +54,17 @@ struct HashInfo {
 [[nodiscard]] std::string make_hash(const HashSpec& spec, const Secret& password);
 // The same with a given salt; for test vectors and reproducible fixtures.
 [[nodiscard]] std::string make_hash(const HashSpec& spec, const Secret& password, std::span<const std::uint8_t> salt);
+
+// One password to hash with make_hashes.
+struct HashInput {
+    const HashSpec* spec = nullptr;
+    const Secret* password = nullptr;
+    std::span<const std::uint8_t> salt;
+};
+
+// make_hash(*spec, *password, salt) for every request, in order. The $7$ ones are derived
+// together (pbkdf2_hmac_sha512_batch): several chains at once in SIMD lanes where the CPU has them.
+[[nodiscard]] std::vector<std::string> make_hashes(std::span<const HashInput> requests);
 
 enum class Verification { match, mismatch, unverifiable };
 

@@ -15,6 +15,7 @@
 
 #include "core/crypto/pbkdf2.hpp"
 
+#include "core/crypto/pbkdf2_hmac.hpp"
 #include "core/error.hpp"
 
 #include <openssl/crypto.h>
@@ -31,52 +32,9 @@ constexpr std::size_t block_size = 128;  // SHA-512's input block
 constexpr std::size_t digest_size = 64;
 constexpr std::size_t state_words = 8;
 
-using Digest = std::array<unsigned char, digest_size>;
 using Words = std::array<std::uint64_t, state_words>;
-
-// The two SHA-512 states after absorbing key^ipad and key^opad.
-struct HmacStates {
-    SHA512_CTX inner;
-    SHA512_CTX outer;
-};
-
-HmacStates precompute(std::span<const unsigned char> password) {
-    std::array<unsigned char, block_size> key{};
-    if (password.size() > block_size) {
-        SHA512(password.data(), password.size(), key.data());  // RFC 2104: long keys are hashed first
-    } else if (!password.empty()) {
-        std::memcpy(key.data(), password.data(), password.size());
-    }
-    std::array<unsigned char, block_size> pad{};
-    HmacStates states{};
-    for (std::size_t i = 0; i < block_size; ++i) {
-        pad[i] = static_cast<unsigned char>(key[i] ^ 0x36);
-    }
-    SHA512_Init(&states.inner);
-    SHA512_Update(&states.inner, pad.data(), pad.size());
-    for (std::size_t i = 0; i < block_size; ++i) {
-        pad[i] = static_cast<unsigned char>(key[i] ^ 0x5c);
-    }
-    SHA512_Init(&states.outer);
-    SHA512_Update(&states.outer, pad.data(), pad.size());
-    OPENSSL_cleanse(key.data(), key.size());
-    OPENSSL_cleanse(pad.data(), pad.size());
-    return states;
-}
-
-// HMAC(key, first || second) through the buffered API: used once per output block (U1), where
-// the salt may have any length.
-void hmac(const HmacStates& states, std::span<const unsigned char> first, std::span<const unsigned char> second,
-          Digest& out) {
-    SHA512_CTX context = states.inner;
-    SHA512_Update(&context, first.data(), first.size());
-    SHA512_Update(&context, second.data(), second.size());
-    SHA512_Final(out.data(), &context);
-    context = states.outer;
-    SHA512_Update(&context, out.data(), out.size());
-    SHA512_Final(out.data(), &context);
-    OPENSSL_cleanse(&context, sizeof context);
-}
+using pbkdf2_detail::Digest;
+using pbkdf2_detail::HmacStates;
 
 void store_big_endian(const SHA512_CTX& context, unsigned char* out) {
     for (std::size_t i = 0; i < state_words; ++i) {
@@ -131,19 +89,59 @@ void iterate(const HmacStates& states, const Digest& u1, std::uint32_t iteration
 
 }  // namespace
 
+namespace pbkdf2_detail {
+
+HmacStates precompute(std::span<const unsigned char> password) {
+    std::array<unsigned char, block_size> key{};
+    if (password.size() > block_size) {
+        SHA512(password.data(), password.size(), key.data());  // RFC 2104: long keys are hashed first
+    } else if (!password.empty()) {
+        std::memcpy(key.data(), password.data(), password.size());
+    }
+    std::array<unsigned char, block_size> pad{};
+    HmacStates states{};
+    for (std::size_t i = 0; i < block_size; ++i) {
+        pad[i] = static_cast<unsigned char>(key[i] ^ 0x36);
+    }
+    SHA512_Init(&states.inner);
+    SHA512_Update(&states.inner, pad.data(), pad.size());
+    for (std::size_t i = 0; i < block_size; ++i) {
+        pad[i] = static_cast<unsigned char>(key[i] ^ 0x5c);
+    }
+    SHA512_Init(&states.outer);
+    SHA512_Update(&states.outer, pad.data(), pad.size());
+    OPENSSL_cleanse(key.data(), key.size());
+    OPENSSL_cleanse(pad.data(), pad.size());
+    return states;
+}
+
+void hmac(const HmacStates& states, std::span<const unsigned char> first, std::span<const unsigned char> second,
+          Digest& out) {
+    SHA512_CTX context = states.inner;
+    SHA512_Update(&context, first.data(), first.size());
+    SHA512_Update(&context, second.data(), second.size());
+    SHA512_Final(out.data(), &context);
+    context = states.outer;
+    SHA512_Update(&context, out.data(), out.size());
+    SHA512_Final(out.data(), &context);
+    OPENSSL_cleanse(&context, sizeof context);
+}
+
+}  // namespace pbkdf2_detail
+
 void pbkdf2_hmac_sha512(std::span<const unsigned char> password, std::span<const std::uint8_t> salt,
                         std::uint32_t iterations, std::span<std::uint8_t> out) {
     if (iterations == 0) {
         throw Error(ExitCode::failure, "PBKDF2 needs at least one iteration");
     }
-    HmacStates states = precompute(password);
+    HmacStates states = pbkdf2_detail::precompute(password);
     Digest u{};
     Digest t{};
     for (std::uint32_t block = 1; !out.empty(); ++block) {
         const std::array<unsigned char, 4> index{
             static_cast<unsigned char>(block >> 24), static_cast<unsigned char>(block >> 16),
             static_cast<unsigned char>(block >> 8), static_cast<unsigned char>(block)};
-        hmac(states, salt, index, u);  // U1 = HMAC(P, S || INT(i))
+        pbkdf2_detail::hmac(states, salt, index, u);  // U1 = HMAC(P, S || INT(i))
         iterate(states, u, iterations, t);
         const std::size_t take = std::min(out.size(), digest_size);
         std::memcpy(out.data(), t.data(), take);

@@ -23,16 +23,10 @@ struct Decision {
     NewEntry line;  // the new line, built on the hashing thread; unused when unchanged
 };
 
-Decision decide(const PwLine* existing, bool single, const ImportRecord& record, const HashSpec& spec,
-                const BrokerTarget& broker, std::span<const std::uint8_t> salt) {
-    Decision decision;
-    if (existing != nullptr) {
-        decision.action = action_on_existing(*existing, single, record.password, spec, broker);
-    }
-    if (decision.action != Action::unchanged) {
-        decision.line = new_entry(record.username, make_hash(spec, record.password, salt));
-    }
-    return decision;
+// What to do with one record; the hash of its new line, if any, is made afterwards.
+Action decide(const PwLine* existing, bool single, const ImportRecord& record, const HashSpec& spec,
+              const BrokerTarget& broker) {
+    return existing == nullptr ? Action::added : action_on_existing(*existing, single, record.password, spec, broker);
 }
 
 // Runs `work(first, last)` over chunks covering [0, count) on `jobs` threads, reporting progress
@@ -103,6 +97,32 @@ std::vector<std::uint8_t> chunk_salts(const std::vector<HashSpec>& specs, std::s
     return salts;
 }
 
+// The decisions of records [first, last): each checked against the file, then the new lines'
+// hashes made together (make_hashes runs the $7$ ones side by side in SIMD lanes).
+void decide_chunk(const ExistingUsers& existing, const std::vector<ImportRecord>& records,
+                  const std::vector<HashSpec>& specs, const BrokerTarget& broker, std::size_t first, std::size_t last,
+                  std::vector<Decision>& decisions) {
+    const std::vector<std::uint8_t> salts = chunk_salts(specs, first, last);
+    std::vector<HashInput> requests;
+    std::vector<std::size_t> hashed;
+    std::size_t offset = 0;
+    for (std::size_t i = first; i < last; ++i) {
+        const auto found = existing.find(records[i].username);
+        const PwLine* line = found == existing.end() ? nullptr : found->second.first;
+        const bool single = found == existing.end() || found->second.second == 1;
+        decisions[i].action = decide(line, single, records[i], specs[i], broker);
+        if (decisions[i].action != Action::unchanged) {
+            requests.push_back({&specs[i], &records[i].password, {salts.data() + offset, specs[i].salt_length}});
+            hashed.push_back(i);
+        }
+        offset += specs[i].salt_length;
+    }
+    std::vector<std::string> hashes = make_hashes(requests);
+    for (std::size_t n = 0; n < hashed.size(); ++n) {
+        decisions[hashed[n]].line = new_entry(records[hashed[n]].username, hashes[n]);
+    }
+}
+
 // What to do with each record, checked and hashed on all cores.
 std::vector<Decision> decide_all(const ExistingUsers& existing, const std::vector<ImportRecord>& records,
                                  const std::vector<HashSpec>& specs, const BrokerTarget& broker,
@@ -111,16 +131,7 @@ std::vector<Decision> decide_all(const ExistingUsers& existing, const std::vecto
     run_parallel(
         records.size(), effective_jobs(options.jobs),
         [&](std::size_t first, std::size_t last) {
-            const std::vector<std::uint8_t> salts = chunk_salts(specs, first, last);
-            std::size_t offset = 0;
-            for (std::size_t i = first; i < last; ++i) {
-                const auto found = existing.find(records[i].username);
-                const PwLine* line = found == existing.end() ? nullptr : found->second.first;
-                const bool single = found == existing.end() || found->second.second == 1;
-                const std::span<const std::uint8_t> salt(salts.data() + offset, specs[i].salt_length);
-                decisions[i] = decide(line, single, records[i], specs[i], broker, salt);
-                offset += specs[i].salt_length;
-            }
+            decide_chunk(existing, records, specs, broker, first, last, decisions);
         },
         options.progress);
     return decisions;

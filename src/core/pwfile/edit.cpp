@@ -1,6 +1,7 @@
 // In-memory edits. No I/O here: update.cpp runs these under the file lock.
 #include "core/pwfile/edit.hpp"
 
+#include "core/crypto/random.hpp"
 #include "core/crypto/secret.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
@@ -82,6 +83,32 @@ EditReport remove_users(PwFile& file, const std::vector<std::string>& users, boo
     return report;
 }
 
+namespace {
+
+// Plain-text passwords are hashed this many at a time (make_hashes fills SIMD lanes), so no more
+// than this many copies of them exist at once.
+constexpr std::size_t upgrade_batch = 64;
+
+// New lines for the plain-text entries `pending`, appended to `upgraded`; empties `pending`.
+void hash_plain_texts(std::vector<const PwLine*>& pending, const HashSpec& spec, std::vector<NewEntry>& upgraded) {
+    std::vector<Secret> passwords;
+    passwords.reserve(pending.size());
+    std::vector<std::uint8_t> salts(pending.size() * spec.salt_length);
+    random_bytes(salts);
+    std::vector<HashInput> requests;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        passwords.push_back(Secret::copy_of(pending[i]->hash));
+        requests.push_back({&spec, &passwords.back(), {salts.data() + i * spec.salt_length, spec.salt_length}});
+    }
+    const std::vector<std::string> hashes = make_hashes(requests);
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        upgraded.push_back(new_entry(pending[i]->username, hashes[i]));
+    }
+    pending.clear();
+}
+
+}  // namespace
+
 EditReport upgrade_plain_text(PwFile& file, const HashSpec& spec) {
     // Which of two plain-text lines of one user is the real password is a guess; refuse to make it.
     if (const auto duplicates = file.duplicate_users(); !duplicates.empty()) {
@@ -89,21 +116,25 @@ EditReport upgrade_plain_text(PwFile& file, const HashSpec& spec) {
     }
     EditReport report;
     std::vector<NewEntry> upgraded;  // applied in one pass: a file of plain-text users stays linear
+    std::vector<const PwLine*> pending;
     for (const auto& line : file.lines()) {
         if (line.kind != LineKind::entry) {
             continue;
         }
         const HashKind kind = inspect_hash(line.hash).kind;
         if (kind == HashKind::plain_text) {
-            const Secret password = Secret::copy_of(line.hash);
-            upgraded.push_back(new_entry(line.username, make_hash(spec, password)));
+            pending.push_back(&line);
             report.changes.push_back({std::string(line.username), Action::upgraded});
+            if (pending.size() == upgrade_batch) {
+                hash_plain_texts(pending, spec, upgraded);
+            }
         } else if (kind == HashKind::unknown) {
             report.warnings.push_back("line " + std::to_string(line.source_line) + ": user '" +
                                       std::string(line.username) +
                                       "' has a hash format mqpasswd does not know; left as it is");
         }
     }
+    hash_plain_texts(pending, spec, upgraded);
     file.set_all(std::move(upgraded));
     return report;
 }

@@ -152,3 +152,39 @@ TEST_CASE("algorithm names round-trip and unknown names are refused", "[hash]") 
     CHECK_FALSE(algorithm_from_name("argon2"));
     CHECK_FALSE(algorithm_from_name("SHA512"));
 }
+
+// import and upgrade hash through make_hashes: every request must come out as make_hash would
+// make it, in order, whatever the mix of formats, costs and salts around the $7$ ones that share lanes.
+TEST_CASE("make_hashes equals make_hash for each request, in order", "[hash]") {
+    std::vector<HashSpec> specs;
+    for (std::uint32_t i = 0; i < 21; ++i) {
+        HashSpec spec;
+        spec.algorithm = i % 7 == 3 ? Algorithm::sha512 : Algorithm::sha512_pbkdf2;
+        spec.iterations = i % 3 == 0 ? 101 : 20 + i;
+        spec.salt_length = 12 + i % 5;
+        specs.push_back(spec);
+    }
+    HashSpec argon2;
+    argon2.algorithm = Algorithm::argon2id;
+    argon2.salt_length = 64;
+    argon2.argon2.memory_kib = 64;
+    specs.insert(specs.begin() + 5, argon2);
+    std::vector<Secret> passwords;
+    std::vector<std::vector<std::uint8_t>> salts;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        passwords.push_back(Secret::copy_of(std::string(i * 13 % 150, static_cast<char>('a' + i))));
+        salts.push_back(counting_salt(specs[i].salt_length));
+        salts.back()[0] = static_cast<std::uint8_t>(i);
+    }
+    std::vector<HashInput> inputs;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        inputs.push_back({&specs[i], &passwords[i], salts[i]});
+    }
+    const std::vector<std::string> hashes = make_hashes(inputs);
+    REQUIRE(hashes.size() == specs.size());
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        INFO("request " << i);
+        CHECK(hashes[i] == make_hash(specs[i], passwords[i], salts[i]));
+    }
+    CHECK(make_hashes({}).empty());
+}

@@ -4,7 +4,10 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -81,4 +84,104 @@ TEST_CASE("PBKDF2 equals OpenSSL's PKCS5_PBKDF2_HMAC on random inputs", "[pbkdf2
 
 TEST_CASE("PBKDF2 refuses zero iterations", "[pbkdf2]") {
     CHECK_THROWS_AS(derive_hex("password", "salt", 0), Error);
+}
+
+namespace {
+
+std::vector<unsigned char> random_bytes_of(std::mt19937& random, std::size_t length) {
+    std::vector<unsigned char> data(length);
+    for (auto& byte : data) {
+        byte = static_cast<unsigned char>(random());
+    }
+    return data;
+}
+
+std::array<std::uint8_t, 64> openssl_pbkdf2(const std::vector<unsigned char>& password,
+                                            const std::vector<unsigned char>& salt, std::uint32_t iterations) {
+    std::array<std::uint8_t, 64> out{};
+    static const unsigned char empty = 0;
+    REQUIRE(PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(password.empty() ? &empty : password.data()),
+                              static_cast<int>(password.size()), salt.data(), static_cast<int>(salt.size()),
+                              static_cast<int>(iterations), EVP_sha512(), static_cast<int>(out.size()),
+                              out.data()) == 1);
+    return out;
+}
+
+bool cpu_flag(const std::string& flag) {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    for (std::string line; std::getline(cpuinfo, line);) {
+        if (line.starts_with("flags") && (line + ' ').find(' ' + flag + ' ') != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+// Every kernel this CPU runs, forced one by one (not only the one the batch would pick), against
+// OpenSSL on random batches: passwords of 0-300 bytes (over 128, HMAC hashes the key first), salts of
+// 0-200, 1-3000 iterations, batches of 1-19 jobs that fill the lanes partly, with equal iteration
+// counts (sharing lanes) or mixed ones (lanes of different groups).
+TEST_CASE("every PBKDF2 kernel equals PKCS5_PBKDF2_HMAC on random batches", "[pbkdf2]") {
+    std::mt19937 random(20261201);
+    for (const auto kernel : supported_pbkdf2_kernels()) {
+        for (int round = 0; round < 40; ++round) {
+            const std::size_t count = 1 + random() % 19;
+            const bool equal_iterations = round % 2 == 0;
+            const auto shared = static_cast<std::uint32_t>(round % 8 == 0 ? 1 + random() % 3000 : 1 + random() % 60);
+            std::vector<std::vector<unsigned char>> passwords;
+            std::vector<std::vector<unsigned char>> salts;
+            std::vector<std::uint32_t> iterations;
+            for (std::size_t i = 0; i < count; ++i) {
+                passwords.push_back(random_bytes_of(random, random() % 301));
+                salts.push_back(random_bytes_of(random, random() % 201));
+                iterations.push_back(equal_iterations ? shared : static_cast<std::uint32_t>(1 + random() % 300));
+            }
+            std::vector<std::array<std::uint8_t, 64>> outputs(count);
+            std::vector<Pbkdf2Job> jobs;
+            for (std::size_t i = 0; i < count; ++i) {
+                jobs.push_back({passwords[i], salts[i], iterations[i], outputs[i]});
+            }
+            pbkdf2_hmac_sha512_batch(jobs, kernel);
+            for (std::size_t i = 0; i < count; ++i) {
+                INFO("kernel " << kernel_name(kernel) << " job " << i << " of " << count << ": password "
+                               << passwords[i].size() << " salt " << salts[i].size() << " iterations "
+                               << iterations[i]);
+                CHECK(outputs[i] == openssl_pbkdf2(passwords[i], salts[i], iterations[i]));
+            }
+        }
+    }
+}
+
+// The suite must exercise the SIMD kernels where the CPU has them: a dispatch that silently fell
+// back to scalar would pass the test above on its own.
+TEST_CASE("the PBKDF2 kernels supported are those the CPU has", "[pbkdf2]") {
+    const auto kernels = supported_pbkdf2_kernels();
+    REQUIRE(!kernels.empty());
+    CHECK(kernels.back() == Pbkdf2Kernel::scalar);
+    const auto has = [&](Pbkdf2Kernel kernel) {
+        return std::find(kernels.begin(), kernels.end(), kernel) != kernels.end();
+    };
+#if defined(__x86_64__)
+    CHECK(has(Pbkdf2Kernel::avx512) == cpu_flag("avx512f"));
+    CHECK(has(Pbkdf2Kernel::avx2) == cpu_flag("avx2"));
+#else
+    CHECK(kernels.size() == 1);
+#endif
+    for (const auto kernel : {Pbkdf2Kernel::avx512, Pbkdf2Kernel::avx2}) {
+        if (!has(kernel)) {
+            std::array<std::uint8_t, 64> out{};
+            const std::vector<Pbkdf2Job> jobs{{{}, {}, 1, out}};
+            CHECK_THROWS_AS(pbkdf2_hmac_sha512_batch(jobs, kernel), Error);
+        }
+    }
+}
+
+TEST_CASE("a PBKDF2 batch refuses zero iterations before computing any job", "[pbkdf2]") {
+    std::array<std::uint8_t, 64> first{};
+    std::array<std::uint8_t, 64> second{};
+    const std::vector<Pbkdf2Job> jobs{{{}, {}, 5, first}, {{}, {}, 0, second}};
+    CHECK_THROWS_AS(pbkdf2_hmac_sha512_batch(jobs), Error);
+    CHECK(first == std::array<std::uint8_t, 64>{});
 }
