@@ -321,4 +321,32 @@ Verification verify_hash(std::string_view encoded, const Secret& password) {
     return Verification::unverifiable;
 }
 
+std::vector<Verification> verify_hashes(std::span<const VerifyInput> inputs) {
+    std::vector<Verification> results(inputs.size(), Verification::unverifiable);
+    std::vector<std::size_t> derived;                                                     // the $7$ inputs, in order
+    std::vector<std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>> stored;  // salt, digest
+    std::vector<std::uint32_t> iterations;
+    std::vector<Pbkdf2Job> jobs;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const HashInfo info = inspect_hash(inputs[i].encoded);
+        if (info.kind != HashKind::sha512_pbkdf2) {
+            results[i] = verify_hash(inputs[i].encoded, *inputs[i].password);
+            continue;
+        }
+        const auto fields = split_fields(inputs[i].encoded.substr(pbkdf2_prefix.size()));
+        stored.push_back(salt_and_digest(fields[1], fields[2]));
+        derived.push_back(i);
+        iterations.push_back(info.iterations);
+    }
+    std::vector<Digest> digests(derived.size());
+    for (std::size_t n = 0; n < derived.size(); ++n) {
+        jobs.push_back({inputs[derived[n]].password->bytes(), stored[n].first, iterations[n], digests[n]});
+    }
+    pbkdf2_hmac_sha512_batch(jobs);
+    for (std::size_t n = 0; n < derived.size(); ++n) {
+        results[derived[n]] = compare_and_wipe(digests[n], stored[n].second);
+    }
+    return results;
+}
+
 }  // namespace mqpasswd

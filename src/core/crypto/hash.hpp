@@ -71,4 +71,12 @@ enum class Verification { match, mismatch, unverifiable };
 // Plain-text entries are compared in constant time; unknown or invalid hashes are unverifiable.
 [[nodiscard]] Verification verify_hash(std::string_view encoded, const Secret& password);
 
+struct VerifyInput {
+    std::string_view encoded;
+    const Secret* password = nullptr;
+};
+
+// verify_hash for each input, in order; the $7$ ones derived together, as make_hashes does.
+[[nodiscard]] std::vector<Verification> verify_hashes(std::span<const VerifyInput> inputs);
+
 }  // namespace mqpasswd

@@ -23,12 +23,6 @@ struct Decision {
     NewEntry line;  // the new line, built on the hashing thread; unused when unchanged
 };
 
-// What to do with one record; the hash of its new line, if any, is made afterwards.
-Action decide(const PwLine* existing, bool single, const ImportRecord& record, const HashSpec& spec,
-              const BrokerTarget& broker) {
-    return existing == nullptr ? Action::added : action_on_existing(*existing, single, record.password, spec, broker);
-}
-
 // Runs `work(first, last)` over chunks covering [0, count) on `jobs` threads, reporting progress
 // from this one.
 // Threads claim records in small chunks, and the shared counters sit on their own cache lines:
@@ -97,27 +91,56 @@ std::vector<std::uint8_t> chunk_salts(const std::vector<HashSpec>& specs, std::s
     return salts;
 }
 
+struct Existing {
+    const PwLine* line = nullptr;  // the first line naming the user; nothing when there is none
+    bool single = true;            // the only line naming them
+};
+
+// Each existing user's line checked against the record's password, together (verify_hashes runs
+// the $7$ ones side by side): the verification is most of a re-run's cost.
+std::vector<Verification> verify_existing(const std::vector<Existing>& found, const std::vector<ImportRecord>& records,
+                                          std::size_t first) {
+    std::vector<VerifyInput> inputs;
+    std::vector<std::size_t> checked;
+    for (std::size_t n = 0; n < found.size(); ++n) {
+        if (found[n].line != nullptr && found[n].line->kind == LineKind::entry) {
+            inputs.push_back({found[n].line->hash, &records[first + n].password});
+            checked.push_back(n);
+        }
+    }
+    const std::vector<Verification> results = verify_hashes(inputs);
+    std::vector<Verification> verified(found.size(), Verification::mismatch);
+    for (std::size_t k = 0; k < checked.size(); ++k) {
+        verified[checked[k]] = results[k];
+    }
+    return verified;
+}
+
 // The decisions of records [first, last): each checked against the file, then the new lines'
 // hashes made together (make_hashes runs the $7$ ones side by side in SIMD lanes).
 void decide_chunk(const ExistingUsers& existing, const std::vector<ImportRecord>& records,
                   const std::vector<HashSpec>& specs, const BrokerTarget& broker, std::size_t first, std::size_t last,
                   std::vector<Decision>& decisions) {
-    const std::vector<std::uint8_t> salts = chunk_salts(specs, first, last);
-    std::vector<HashInput> requests;
-    std::vector<std::size_t> hashed;
-    std::size_t offset = 0;
+    std::vector<Existing> found;
     for (std::size_t i = first; i < last; ++i) {
-        const auto found = existing.find(records[i].username);
-        const PwLine* line = found == existing.end() ? nullptr : found->second.first;
-        const bool single = found == existing.end() || found->second.second == 1;
-        decisions[i].action = decide(line, single, records[i], specs[i], broker);
+        const auto user = existing.find(records[i].username);
+        found.push_back(user == existing.end() ? Existing{} : Existing{user->second.first, user->second.second == 1});
+    }
+    const std::vector<Verification> verified = verify_existing(found, records, first);
+    const std::vector<std::uint8_t> salts = chunk_salts(specs, first, last);
+    std::vector<HashInput> inputs;
+    std::vector<std::size_t> hashed;
+    for (std::size_t i = first, offset = 0; i < last; offset += specs[i].salt_length, ++i) {
+        const Existing& user = found[i - first];
+        decisions[i].action = user.line == nullptr
+                                  ? Action::added
+                                  : action_on_existing(*user.line, user.single, verified[i - first], specs[i], broker);
         if (decisions[i].action != Action::unchanged) {
-            requests.push_back({&specs[i], &records[i].password, {salts.data() + offset, specs[i].salt_length}});
+            inputs.push_back({&specs[i], &records[i].password, {salts.data() + offset, specs[i].salt_length}});
             hashed.push_back(i);
         }
-        offset += specs[i].salt_length;
     }
-    std::vector<std::string> hashes = make_hashes(requests);
+    const std::vector<std::string> hashes = make_hashes(inputs);
     for (std::size_t n = 0; n < hashed.size(); ++n) {
         decisions[hashed[n]].line = new_entry(records[hashed[n]].username, hashes[n]);
     }

@@ -20,7 +20,14 @@ std::size_t lines_of(const PwFile& file, std::string_view user) {
 
 Action action_on_existing(const PwLine& line, bool single_line, const Secret& password, const HashSpec& spec,
                           const BrokerTarget& broker) {
-    if (line.kind != LineKind::entry || verify_hash(line.hash, password) != Verification::match) {
+    const Verification verified =
+        line.kind == LineKind::entry ? verify_hash(line.hash, password) : Verification::mismatch;
+    return action_on_existing(line, single_line, verified, spec, broker);
+}
+
+Action action_on_existing(const PwLine& line, bool single_line, Verification verified, const HashSpec& spec,
+                          const BrokerTarget& broker) {
+    if (line.kind != LineKind::entry || verified != Verification::match) {
         return Action::updated;
     }
     return single_line && meets_target(inspect_hash(line.hash), spec, broker) ? Action::unchanged : Action::rehashed;

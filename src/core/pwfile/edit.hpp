@@ -41,6 +41,9 @@ struct EditReport {
 // the user has no other line; `rehashed` when it verifies but falls short; otherwise `updated`.
 [[nodiscard]] Action action_on_existing(const PwLine& line, bool single_line, const Secret& password,
                                         const HashSpec& spec, const BrokerTarget& broker);
+// The same when `line`'s hash has already been checked against the password (verify_hashes).
+[[nodiscard]] Action action_on_existing(const PwLine& line, bool single_line, Verification verified,
+                                        const HashSpec& spec, const BrokerTarget& broker);
 
 // Adds or changes the user. Idempotent (DESIGN §3): a password that already verifies against a
 // hash meeting the target is left as it is.

@@ -188,3 +188,38 @@ TEST_CASE("make_hashes equals make_hash for each request, in order", "[hash]") {
     }
     CHECK(make_hashes({}).empty());
 }
+
+// import checks existing users through verify_hashes: each answer must be verify_hash's, in order,
+// for right and wrong passwords, every format, and $7$ hashes of different costs sharing lanes.
+TEST_CASE("verify_hashes equals verify_hash for each input, in order", "[hash]") {
+    std::vector<std::string> hashes;
+    std::vector<Secret> passwords;
+    for (std::uint32_t i = 0; i < 19; ++i) {
+        HashSpec spec;
+        spec.algorithm = i % 6 == 2 ? Algorithm::sha512 : Algorithm::sha512_pbkdf2;
+        spec.iterations = i % 2 == 0 ? 101 : 7 + i;
+        const std::string password = "pw-" + std::string(i * 11 % 140, 'p') + std::to_string(i);
+        hashes.push_back(make_hash(spec, Secret::copy_of(password)));
+        passwords.push_back(Secret::copy_of(i % 3 == 0 ? password + "-wrong" : password));
+    }
+    hashes.push_back("plain-text-password");
+    passwords.push_back(Secret::copy_of("plain-text-password"));
+    hashes.push_back("$7$101$not-base64$x");
+    passwords.push_back(Secret::copy_of("anything"));
+    hashes.push_back(v6);
+    passwords.push_back(Secret::copy_of("secret"));
+    std::vector<VerifyInput> inputs;
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+        inputs.push_back({hashes[i], &passwords[i]});
+    }
+    const std::vector<Verification> results = verify_hashes(inputs);
+    REQUIRE(results.size() == hashes.size());
+    std::size_t matches = 0;
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+        INFO("input " << i);
+        CHECK(results[i] == verify_hash(hashes[i], passwords[i]));
+        matches += results[i] == Verification::match ? 1 : 0;
+    }
+    CHECK(matches == 12 + 2);  // 12 of the 19 made above (every third has a wrong password), plain text, v6
+    CHECK(results[20] == Verification::unverifiable);
+}
