@@ -8,6 +8,7 @@
 #include "core/pwfile/profile.hpp"
 #include "core/pwfile/username.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -25,11 +26,13 @@ struct Decision {
 
 // Runs `work(first, last)` over chunks covering [0, count) on `jobs` threads, reporting progress
 // from this one.
-// Threads claim records in small chunks, and the shared counters sit on their own cache lines:
-// a counter bounced between cores on every record costs more than a short hash does.
+// Threads claim records in chunks, and the shared counters sit on their own cache lines: a
+// counter bounced between cores on every record costs more than a short hash does. A chunk is 16
+// to 64 records, a multiple of 8 (the widest SIMD lane set, which a chunk's hashes fill), and small
+// enough that every thread gets about eight.
 void run_parallel(std::size_t count, unsigned jobs, const std::function<void(std::size_t, std::size_t)>& work,
                   const std::function<void(std::size_t, std::size_t)>& progress) {
-    constexpr std::size_t chunk = 16;
+    const std::size_t chunk = std::clamp<std::size_t>(count / (std::max(jobs, 1U) * 8) / 8 * 8, 16, 64);
     alignas(64) std::atomic<std::size_t> next{0};
     alignas(64) std::atomic<std::size_t> done{0};
     alignas(64) std::atomic<bool> failed{false};
