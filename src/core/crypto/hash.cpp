@@ -169,6 +169,19 @@ std::string encode_argon2id(const HashSpec& spec, const Secret& password, std::s
     return argon2id_encoded(p.time_cost, p.memory_kib, p.parallelism, password, salt, digest_length);
 }
 
+// Digests of a batch, wiped on every way out (an exception between the derivation and the last
+// encoding included).
+struct WipedDigests : std::vector<Digest> {
+    using std::vector<Digest>::vector;
+    WipedDigests(const WipedDigests&) = delete;
+    WipedDigests& operator=(const WipedDigests&) = delete;
+    ~WipedDigests() {
+        for (auto& digest : *this) {
+            OPENSSL_cleanse(digest.data(), digest.size());
+        }
+    }
+};
+
 // The salt and digest of a $6$ or $7$ hash that inspect_hash already accepted.
 std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> salt_and_digest(std::string_view salt_text,
                                                                                 std::string_view digest_text) {
@@ -267,7 +280,7 @@ std::string make_hash(const HashSpec& spec, const Secret& password, std::span<co
 std::vector<std::string> make_hashes(std::span<const HashInput> requests) {
     std::vector<std::string> hashes(requests.size());
     std::vector<std::size_t> derived;  // the $7$ requests, in order
-    std::vector<Digest> digests;
+    WipedDigests digests;
     std::vector<Pbkdf2Job> jobs;
     for (std::size_t i = 0; i < requests.size(); ++i) {
         if (requests[i].spec->algorithm == Algorithm::sha512_pbkdf2) {
@@ -338,7 +351,7 @@ std::vector<Verification> verify_hashes(std::span<const VerifyInput> inputs) {
         derived.push_back(i);
         iterations.push_back(info.iterations);
     }
-    std::vector<Digest> digests(derived.size());
+    WipedDigests digests(derived.size());
     for (std::size_t n = 0; n < derived.size(); ++n) {
         jobs.push_back({inputs[derived[n]].password->bytes(), stored[n].first, iterations[n], digests[n]});
     }
