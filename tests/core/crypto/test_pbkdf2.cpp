@@ -107,6 +107,7 @@ std::array<std::uint8_t, 64> openssl_pbkdf2(const std::vector<unsigned char>& pa
     return out;
 }
 
+#if defined(__x86_64__)
 bool cpu_flag(const std::string& flag) {
     std::ifstream cpuinfo("/proc/cpuinfo");
     for (std::string line; std::getline(cpuinfo, line);) {
@@ -116,6 +117,7 @@ bool cpu_flag(const std::string& flag) {
     }
     return false;
 }
+#endif
 
 }  // namespace
 
