@@ -93,7 +93,7 @@ _mqpasswd() {
                 if [[ -z $command ]]; then
                     command=$word
                     [[ $command == compat ]] && break
-                elif [[ $command == broker && -z $action ]]; then
+                elif [[ ($command == broker || $command == dynsec) && -z $action ]]; then
                     action=$word
                 else
                     positional+=("$word")
@@ -120,6 +120,13 @@ _mqpasswd() {
                 '') options="$common" ;;
             esac
             ;;
+        dynsec)
+            case $action in
+                export) options="$common $dry $create $profile $owner --skip-unconvertible" ;;
+                import) options="$common $dry $create $force $profile $owner --skip-unconvertible" ;;
+                '') options="$common" ;;
+            esac
+            ;;
         *) return ;;
     esac
 
@@ -129,7 +136,7 @@ _mqpasswd() {
     fi
     case $command in
         '')
-            COMPREPLY=($(compgen -W 'set add delete verify list upgrade import check broker compat' -- "$cur"))
+            COMPREPLY=($(compgen -W 'set add delete verify list upgrade import check broker dynsec compat' -- "$cur"))
             ;;
         broker)
             [[ -z $action ]] && COMPREPLY=($(compgen -W 'enable reload' -- "$cur"))
@@ -146,6 +153,13 @@ _mqpasswd() {
             ;;
         import)
             ((${#positional[@]} < 2)) && _filedir
+            ;;
+        dynsec)
+            if [[ -z $action ]]; then
+                COMPREPLY=($(compgen -W 'export import' -- "$cur"))
+            elif ((${#positional[@]} < 2)); then
+                _filedir
+            fi
             ;;
     esac
 } &&

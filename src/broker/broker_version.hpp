@@ -36,9 +36,15 @@ struct DetectedBroker {
 // over (the broker loads it as root). Nothing when there is none.
 [[nodiscard]] std::optional<std::string> find_password_file_plugin();
 
-// Runs `mosquitto -h` (find_broker_program's) with a time limit, a clean environment and no
-// inherited descriptors. Nothing when no broker answers.
-[[nodiscard]] std::optional<DetectedBroker> detect_installed_broker();
+// Whether detection may write the broker-version cache (broker_cache.hpp): not on --dry-run, which
+// changes nothing anywhere. Reading it is always allowed.
+enum class DetectionCache { read_only, read_write };
+
+// What `mosquitto -h` (find_broker_program's) says: from the broker-version cache when it holds
+// this very program file's answer, else by running it with a time limit, a clean environment and
+// no inherited descriptors (and, with read_write, remembering the answer). Nothing when no broker
+// answers.
+[[nodiscard]] std::optional<DetectedBroker> detect_installed_broker(DetectionCache cache = DetectionCache::read_only);
 
 // What the program at `path` says of its argon2 build: `yes` when it is dynamically linked with
 // libargon2, `no` when it is dynamically linked without it, `unknown` when it cannot be read, is
@@ -53,8 +59,9 @@ struct ResolvedProfile {
 // `version`: "2.0", "2.1" or "auto" (detect; when no broker is found, 2.0: every 2.x broker reads
 // its hashes). `argon2`: "yes", "no" or "auto": for a detected 2.1 broker, argon2_support_of its
 // program; for --broker-version 2.1, unknown (the file may be for another machine's broker).
-// "yes" needs a 2.1 target (usage Error otherwise).
-[[nodiscard]] ResolvedProfile resolve_profile(const std::string& version, const std::string& argon2 = "auto");
+// "yes" needs a 2.1 target (usage Error otherwise). `cache`: as detect_installed_broker's.
+[[nodiscard]] ResolvedProfile resolve_profile(const std::string& version, const std::string& argon2 = "auto",
+                                              DetectionCache cache = DetectionCache::read_only);
 // Throws Error(usage) unless `requested` is 2.0, 2.1 or auto: every command checks it, also those
 // that never resolve a profile.
 void check_broker_version_name(const std::string& requested);

@@ -1,7 +1,9 @@
 // Broker detection by running the broker binary: its banner is the only version source that is
-// there on every install (no pkg-config file, no version header at runtime).
+// there on every install (no pkg-config file, no version header at runtime). The answer is kept
+// in the broker-version cache (broker_cache.hpp), so that the binary runs once, not every time.
 #include "broker/broker_version.hpp"
 
+#include "broker/broker_cache.hpp"
 #include "broker/elf_linking.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
@@ -61,6 +63,25 @@ std::optional<DetectedBroker> ask_banner(const std::string& program) {
         return std::nullopt;
     }
     return DetectedBroker{*version, program};
+}
+
+// The broker-version cache's answer for this program file, or the program's own (remembered when
+// `cache` allows and the file did not change while it answered: the answer is then surely its).
+std::optional<DetectedBroker> remembered_or_asked(const std::string& program, const struct stat& identity,
+                                                  DetectionCache cache) {
+    const auto cache_home = broker_cache_home();
+    if (cache_home) {
+        if (auto version = cached_broker_version(*cache_home, program, identity)) {
+            return DetectedBroker{std::move(*version), program};
+        }
+    }
+    auto answer = ask_banner(program);
+    struct stat after {};
+    if (answer && cache_home && cache == DetectionCache::read_write && ::stat(program.c_str(), &after) == 0 &&
+        same_program_file(identity, after)) {
+        (void)store_broker_version(*cache_home, program, identity, answer->version);
+    }
+    return answer;
 }
 
 }  // namespace
@@ -139,19 +160,17 @@ BrokerVersion profile_for_version(const std::string& version) {
     return major == 2 && minor == 0 ? BrokerVersion::v2_0 : BrokerVersion::v2_1;
 }
 
-std::optional<DetectedBroker> detect_installed_broker() {
+std::optional<DetectedBroker> detect_installed_broker(DetectionCache cache) {
     const auto program = find_broker_program();
     if (!program) {
         return std::nullopt;
     }
-    // Once per process: `set --reload` and the compat front ask twice (the hash, then the reload),
-    // and each answer is a process. Keyed by the program file itself, so a different or changed
-    // program is asked again.
+    // Once per process: `set --reload` and the compat front ask twice (the hash, then the reload).
+    // Keyed, as the file cache is, by the program file itself, so a different or changed program
+    // is asked again.
     struct Answer {
         std::string program;
-        dev_t device = 0;
-        ino_t inode = 0;
-        timespec modified{};
+        struct stat identity {};
         std::optional<DetectedBroker> broker;
     };
     static std::optional<Answer> cached;
@@ -159,11 +178,10 @@ std::optional<DetectedBroker> detect_installed_broker() {
     if (::stat(program->c_str(), &info) != 0) {
         return std::nullopt;
     }
-    if (cached && cached->program == *program && cached->device == info.st_dev && cached->inode == info.st_ino &&
-        cached->modified.tv_sec == info.st_mtim.tv_sec && cached->modified.tv_nsec == info.st_mtim.tv_nsec) {
+    if (cached && cached->program == *program && same_program_file(cached->identity, info)) {
         return cached->broker;
     }
-    cached = Answer{*program, info.st_dev, info.st_ino, info.st_mtim, ask_banner(*program)};
+    cached = Answer{*program, info, remembered_or_asked(*program, info, cache)};
     return cached->broker;
 }
 
@@ -196,14 +214,14 @@ void check_broker_argon2_name(const std::string& requested) {
 
 namespace {
 
-ResolvedProfile resolve_version(const std::string& requested) {
+ResolvedProfile resolve_version(const std::string& requested, DetectionCache cache) {
     if (requested == "2.0") {
         return {broker_2_0, "--broker-version 2.0"};
     }
     if (requested == "2.1") {
         return {{BrokerVersion::v2_1, Argon2Support::unknown}, "--broker-version 2.1"};
     }
-    if (const auto broker = detect_installed_broker()) {
+    if (const auto broker = detect_installed_broker(cache)) {
         const BrokerVersion version = profile_for_version(broker->version);
         ResolvedProfile profile{{version, Argon2Support::no},
                                 "mosquitto " + broker->version + " at " + broker->program};
@@ -221,10 +239,10 @@ ResolvedProfile resolve_version(const std::string& requested) {
 
 }  // namespace
 
-ResolvedProfile resolve_profile(const std::string& version, const std::string& argon2) {
+ResolvedProfile resolve_profile(const std::string& version, const std::string& argon2, DetectionCache cache) {
     check_broker_version_name(version);
     check_broker_argon2_name(argon2);
-    ResolvedProfile profile = resolve_version(version);
+    ResolvedProfile profile = resolve_version(version, cache);
     if (argon2 == "auto" || profile.target.version == BrokerVersion::v2_0) {
         if (argon2 == "yes") {
             throw Error(ExitCode::usage, "--broker-argon2 yes needs a 2.1 target, and the target broker is 2.0 (" +

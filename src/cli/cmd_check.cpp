@@ -10,7 +10,8 @@
 
 namespace mqpasswd::cli {
 int run_check(const Options& options) {
-    const ResolvedProfile profile = resolve_profile(options.broker_version, options.broker_argon2);
+    const ResolvedProfile profile =
+        resolve_profile(options.broker_version, options.broker_argon2, detection_cache(options));
     std::vector<Finding> conf_findings;
     std::string user = default_broker_user;
     if (!options.conf.empty()) {

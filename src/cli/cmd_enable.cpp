@@ -99,7 +99,7 @@ EnableRequest enable_request(const Options& options, const BrokerTarget& broker,
 }  // namespace
 
 int run_broker_enable(const Options& options) {
-    const ResolvedProfile profile = resolve_profile(options.broker_version);
+    const ResolvedProfile profile = resolve_profile(options.broker_version, "auto", detection_cache(options));
     std::vector<std::string> notes;
     const EnableRequest request = enable_request(options, profile.target, notes);
     EnablePlan plan = plan_enable(request, profile.target);

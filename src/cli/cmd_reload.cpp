@@ -15,7 +15,7 @@ ReloadRequest request_for(const Options& options) {
         request.pid = static_cast<pid_t>(*options.pid);
     }
     request.pwfile = options.pwfile;
-    request.broker = resolve_profile(options.broker_version, options.broker_argon2).target;
+    request.broker = resolve_profile(options.broker_version, options.broker_argon2, detection_cache(options)).target;
     request.dry_run = options.dry_run;
     return request;
 }

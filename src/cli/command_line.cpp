@@ -53,7 +53,9 @@ constexpr CommandName command_names[] = {{Command::set, "set"},
                                          {Command::import, "import"},
                                          {Command::check, "check"},
                                          {Command::broker_reload, "broker reload"},
-                                         {Command::broker_enable, "broker enable"}};
+                                         {Command::broker_enable, "broker enable"},
+                                         {Command::dynsec_export, "dynsec export"},
+                                         {Command::dynsec_import, "dynsec import"}};
 
 const char* name_of(Command command) {
     for (const auto& entry : command_names) {
@@ -66,19 +68,19 @@ const char* name_of(Command command) {
 
 std::vector<GlobalOption> add_global_options(CLI::App& app, Options& options) {
     using enum Command;
-    const std::vector<Command> writers = {set, delete_users, upgrade, import};
+    const std::vector<Command> writers = {set, delete_users, upgrade, import, dynsec_import};
     const std::vector<Command> hashers = {set, upgrade, import};
-    const std::vector<Command> creators = {set, import};
+    const std::vector<Command> creators = {set, import, dynsec_export, dynsec_import};
+    const std::vector<Command> everything = {set,   delete_users,  verify,        list,          upgrade,      import,
+                                             check, broker_reload, broker_enable, dynsec_export, dynsec_import};
     std::vector<GlobalOption> globals;
     const auto add = [&](CLI::Option* option, std::vector<Command> commands) {
         globals.push_back({option, std::move(commands)});
     };
-    add(app.add_flag("--json", options.json, "Print one JSON object on stdout, on failure too"),
-        {set, delete_users, verify, list, upgrade, import, check, broker_reload, broker_enable});
-    add(app.add_flag("-q,--quiet", options.quiet, "Print nothing on success"),
-        {set, delete_users, verify, list, upgrade, import, check, broker_reload, broker_enable});
+    add(app.add_flag("--json", options.json, "Print one JSON object on stdout, on failure too"), everything);
+    add(app.add_flag("-q,--quiet", options.quiet, "Print nothing on success"), everything);
     add(app.add_flag("--dry-run", options.dry_run, "Report what would change; write, signal and chown nothing"),
-        {set, delete_users, upgrade, import, broker_reload, broker_enable});
+        {set, delete_users, upgrade, import, broker_reload, broker_enable, dynsec_export, dynsec_import});
     add(app.add_flag("--create", options.create, "Create PWFILE if it does not exist"), creators);
     add(app.add_flag("--force", options.force, "Edit a file that has malformed lines (keeping them as they are)"),
         writers);
@@ -89,11 +91,11 @@ std::vector<GlobalOption> add_global_options(CLI::App& app, Options& options) {
     add(app.add_option("--broker-version", options.broker_version,
                        "The broker reading the file: 2.0, 2.1 or auto (default)")
             ->option_text("VERSION"),
-        {set, delete_users, upgrade, import, check, broker_reload, broker_enable});
+        {set, delete_users, upgrade, import, check, broker_reload, broker_enable, dynsec_export, dynsec_import});
     add(app.add_option("--broker-argon2", options.broker_argon2,
                        "Whether that 2.1 broker reads argon2id: yes, no or auto (default)")
             ->option_text("ANSWER"),
-        {set, delete_users, upgrade, import, check, broker_reload});
+        {set, delete_users, upgrade, import, check, broker_reload, dynsec_export, dynsec_import});
     add(app.add_option("--owner", options.new_owner.owner, "Owner of a file --create makes")->option_text("USER"),
         creators);
     add(app.add_option("--group", options.new_owner.group, "Group of a file --create makes")->option_text("GROUP"),
@@ -285,7 +287,8 @@ void refuse_options_misused(const std::vector<std::string>& args, const CLI::App
 // "mqpasswd", "mqpasswd help [COMMAND...]" and a misspelt command get an answer a person can act on
 // instead of CLI11's "A subcommand is required".
 std::string commands_list() {
-    return "set, delete, verify, list, import, upgrade, check, broker enable, broker reload";
+    return "set, delete, verify, list, import, upgrade, check, broker enable, broker reload, dynsec export, dynsec "
+           "import";
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -319,21 +322,24 @@ std::optional<std::string> typed_command(const std::vector<std::string>& args) {
     return std::nullopt;
 }
 
-// `broker` must be followed by enable or reload (or only options, for its help).
-void check_broker_action(const std::vector<std::string>& args) {
-    const auto broker = std::find(args.begin(), args.end(), "broker");
+// `broker` must be followed by enable or reload, `dynsec` by export or import (or only options, for
+// their help).
+void check_group_action(const std::vector<std::string>& args, const std::string& group, const char* first,
+                        const char* second) {
+    const auto word = std::find(args.begin(), args.end(), group);
     const auto action =
-        std::find_if(broker + 1, args.end(), [](const std::string& arg) { return arg.empty() || arg.front() != '-'; });
-    if (action == args.end() || *action == "enable" || *action == "reload") {
+        std::find_if(word + 1, args.end(), [](const std::string& arg) { return arg.empty() || arg.front() != '-'; });
+    if (action == args.end() || *action == first || *action == second) {
         return;
     }
-    std::string message = "unknown broker command " + quoted_name(*action);
-    for (const char* name : {"enable", "reload"}) {
+    std::string message = "unknown " + group + " command " + quoted_name(*action);
+    for (const char* name : {first, second}) {
         if (edit_distance(*action, name) <= 2) {
             message += " (did you mean '" + std::string(name) + "'?)";
         }
     }
-    throw Error(ExitCode::usage, message + "; it is mqpasswd broker enable or mqpasswd broker reload");
+    throw Error(ExitCode::usage,
+                message + "; it is mqpasswd " + group + ' ' + first + " or mqpasswd " + group + ' ' + second);
 }
 
 // Spellings CLI11 would read wrongly: the old `--reload=CONF`, and `--NAME=` with nothing after it.
@@ -383,7 +389,7 @@ void check_command_word(std::vector<std::string>& args) {
     });
     const auto typed = typed_command(args);
     static const std::vector<std::string> known = {"set",     "add",    "delete", "verify", "list",
-                                                   "upgrade", "import", "check",  "broker"};
+                                                   "upgrade", "import", "check",  "broker", "dynsec"};
     if (!typed) {
         if (!asks_for_text) {
             throw Error(ExitCode::usage, "a command is required: " + commands_list() + " (mqpasswd --help)");
@@ -395,7 +401,9 @@ void check_command_word(std::vector<std::string>& args) {
                                      "ARGS...");
     }
     if (*typed == "broker") {
-        check_broker_action(args);
+        check_group_action(args, "broker", "enable", "reload");
+    } else if (*typed == "dynsec") {
+        check_group_action(args, "dynsec", "export", "import");
     } else if (std::find(known.begin(), known.end(), *typed) == known.end()) {
         refuse_unknown_command(*typed, known);
     }
@@ -409,8 +417,7 @@ void describe_for_help(CLI::App& app, const std::vector<std::pair<CLI::App*, Com
                "options above that apply to it, which go before or after it.\n"
                "`mqpasswd compat ARGS...` takes mosquitto_passwd's command line.\n"
                "Exit status: 0 done, 1 failed (file unchanged, unless the message says it was written),\n"
-               "2 usage, 3 password mismatch, 4 no such user.\n"
-               "Everything else: man mqpasswd");
+               "2 usage, 3 password mismatch, 4 no such user. Everything else: man mqpasswd");
     for (CLI::App* command : app.get_subcommands({})) {
         command->group("Commands");
         for (CLI::App* nested : command->get_subcommands({})) {
@@ -536,6 +543,36 @@ CLI::App* define_enable(CLI::App& broker, Options& options) {
     return enable;
 }
 
+// dynsec export PWFILE DYNSEC_JSON, dynsec import DYNSEC_JSON PWFILE: the file read, then the file written.
+CLI::App* dynsec_command(CLI::App& dynsec, Options& options, bool to_dynsec) {
+    CLI::App* command = dynsec.add_subcommand(
+        to_dynsec ? "export" : "import",
+        to_dynsec ? "Make PWFILE's users clients of a dynamic-security file, their passwords kept"
+                  : "Make a dynamic-security file's clients users of PWFILE, their passwords kept");
+    command->fallthrough();
+    const auto add_pwfile = [&] { command->add_option("PWFILE", options.pwfile, "The password file")->required(); };
+    if (to_dynsec) {
+        add_pwfile();
+    }
+    command->add_option("DYNSEC_JSON", options.dynsec_file, "The plugin's file (its plugin_opt_config_file)")
+        ->required();
+    if (!to_dynsec) {
+        add_pwfile();
+    }
+    command->add_flag("--skip-unconvertible", options.skip_unconvertible,
+                      "Carry over the users that can be and list the others (default: refuse)");
+    return command;
+}
+
+void define_dynsec(Definition& definition) {
+    CLI::App* dynsec =
+        definition.app.add_subcommand("dynsec", "Move users to or from the dynamic-security plugin's file");
+    dynsec->require_subcommand(1);
+    dynsec->fallthrough();  // global options after `dynsec export` reach the top level
+    definition.commands.emplace_back(dynsec_command(*dynsec, definition.options, true), Command::dynsec_export);
+    definition.commands.emplace_back(dynsec_command(*dynsec, definition.options, false), Command::dynsec_import);
+}
+
 void define(Definition& definition) {
     Options& options = definition.options;
     CLI::App& app = definition.app;
@@ -567,7 +604,7 @@ void define(Definition& definition) {
     broker->fallthrough();  // global options after `broker reload` reach the top level
     definition.commands.emplace_back(define_reload(*broker, options), Command::broker_reload);
     definition.commands.emplace_back(define_enable(*broker, options), Command::broker_enable);
-    describe_for_help(app, definition.commands, definition.globals);
+    define_dynsec(definition);
 }
 
 // Strings wiped when the guard dies: copies of the command line may hold a -b password.
@@ -587,12 +624,15 @@ private:
     std::vector<std::string> strings_;
 };
 
-// CLI11 reads `args`; the help or version text when that is what was asked for.
-std::optional<std::string> parse_with_cli11(CLI::App& app, std::vector<std::string> args) {
+// CLI11 reads `args`; the help or version text when that is what was asked for. The help's groups
+// and footers are made only then: ~30 us of a cold start that every other run would pay (issue 18).
+std::optional<std::string> parse_with_cli11(Definition& definition, std::vector<std::string> args) {
+    CLI::App& app = definition.app;
     std::reverse(args.begin(), args.end());  // CLI11 consumes a vector from its back
     try {
         app.parse(args);
     } catch (const CLI::CallForHelp&) {
+        describe_for_help(app, definition.commands, definition.globals);
         return app.help();
     } catch (const CLI::CallForVersion& version) {
         return version.what();
@@ -630,7 +670,7 @@ ParsedCommandLine parse_command_line(std::vector<std::string> args) {
     Definition definition(parsed.options);
     define(definition);
     refuse_options_misused(typed.get(), definition.app);
-    parsed.help = parse_with_cli11(definition.app, std::move(args));
+    parsed.help = parse_with_cli11(definition, std::move(args));
     if (!parsed.help) {
         gather(definition, typed.get(), parsed.options);
         check_values(parsed.options);

@@ -11,6 +11,10 @@
 
 namespace mqpasswd::cli {
 
+DetectionCache detection_cache(const Options& options) {
+    return options.dry_run ? DetectionCache::read_only : DetectionCache::read_write;
+}
+
 WriteTarget resolve_target(const Options& options) {
     HashRequest request;
     if (!options.hash.empty()) {
@@ -22,7 +26,8 @@ WriteTarget resolve_target(const Options& options) {
     if (options.iterations) {
         request.iterations = static_cast<std::uint32_t>(*options.iterations);
     }
-    const ResolvedProfile profile = resolve_profile(options.broker_version, options.broker_argon2);
+    const ResolvedProfile profile =
+        resolve_profile(options.broker_version, options.broker_argon2, detection_cache(options));
     return WriteTarget{target_spec(profile.target, request, profile.reason), profile.target, profile.reason};
 }
 
@@ -87,6 +92,10 @@ int run_command(Options& options) {
         return run_broker_reload(options);
     case Command::broker_enable:
         return run_broker_enable(options);
+    case Command::dynsec_export:
+        return run_dynsec_export(options);
+    case Command::dynsec_import:
+        return run_dynsec_import(options);
     }
     return static_cast<int>(ExitCode::usage);
 }

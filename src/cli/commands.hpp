@@ -18,6 +18,8 @@ namespace mqpasswd::cli {
 [[nodiscard]] int run_check(const Options& options);
 [[nodiscard]] int run_broker_reload(const Options& options);
 [[nodiscard]] int run_broker_enable(const Options& options);
+[[nodiscard]] int run_dynsec_export(const Options& options);
+[[nodiscard]] int run_dynsec_import(const Options& options);
 // --reload after a write: reloads when `written`; never throws (the file is already written, so
 // the outcome goes into the command's one report).
 [[nodiscard]] ReloadOutcome reload_after_write(const Options& options, bool written);
@@ -30,6 +32,8 @@ void check_reload_before_write(const Options& options);
 
 // Shared by the commands (command_support.cpp).
 [[nodiscard]] WriteTarget resolve_target(const Options& options);
+// Whether broker detection may remember its answer: not on --dry-run, which changes nothing anywhere.
+[[nodiscard]] DetectionCache detection_cache(const Options& options);
 [[nodiscard]] UpdateOptions update_options(const Options& options);
 // The password file's path and directory checked (as the write will check them), before a
 // password or a source is read: a typo never costs the user a typed password.

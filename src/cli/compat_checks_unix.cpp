@@ -187,7 +187,7 @@ ResolvedProfile compat_profile() {
         setting_from_environment("MQPASSWD_BROKER_VERSION", check_broker_version_name, "2.0, 2.1 or auto");
     const std::string argon2 =
         setting_from_environment("MQPASSWD_BROKER_ARGON2", check_broker_argon2_name, "yes, no or auto");
-    return resolve_profile(version, argon2);
+    return resolve_profile(version, argon2, DetectionCache::read_write);  // the compat front has no --dry-run
 }
 
 CompatHashTarget compat_target(const CompatRequest& request) {

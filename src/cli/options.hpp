@@ -11,7 +11,19 @@
 namespace mqpasswd::cli {
 
 // One per command, named as typed (`delete` is a keyword: delete_users).
-enum class Command { set, delete_users, verify, list, upgrade, import, check, broker_reload, broker_enable };
+enum class Command {
+    set,
+    delete_users,
+    verify,
+    list,
+    upgrade,
+    import,
+    check,
+    broker_reload,
+    broker_enable,
+    dynsec_export,
+    dynsec_import
+};
 
 struct Options {
     Command command = Command::list;
@@ -47,6 +59,10 @@ struct Options {
     bool prune = false;
     bool skip_invalid = false;
     unsigned jobs = 0;  // 0 = one per CPU
+
+    // dynsec export / import: the dynamic-security plugin's JSON file (pwfile is the password file)
+    std::string dynsec_file;
+    bool skip_unconvertible = false;
 
     PasswordSource password_source;
     std::string password_argument;  // with -b; wiped as soon as it is copied into a Secret

@@ -201,6 +201,9 @@ void print_update_json(const Options& options, const UpdateSummary& summary, con
     if (options.dry_run) {
         object.field("diff", masked_diff(options, summary));
     }
+    if (summary.note != nullptr) {
+        object.field("note", *summary.note);
+    }
     if (!failure.empty()) {
         object.field("error", failure);
     }
@@ -376,6 +379,9 @@ void print_update_plain(const Options& options, const UpdateSummary& summary, co
     std::ostream& out = summary.generated != nullptr ? std::cerr : std::cout;
     if (!options.quiet) {
         print_update_text(out, options, summary);
+        if (summary.note != nullptr) {
+            out << printable(*summary.note) << '\n';
+        }
         print_reload_text(out, reload, options.dry_run);
     }
 }
@@ -523,7 +529,9 @@ int print_update(const Options& options, const UpdateSummary& summary) {
     }
     if (summary.skipped != nullptr) {
         for (const auto& record : *summary.skipped) {
-            print_warning(source_label(options) + ":" + std::to_string(record.line) + ": skipped: " + record.reason);
+            // Line 0: the record has no line (a dynsec client); the file alone names where it is.
+            const std::string line = record.line == 0 ? "" : ":" + std::to_string(record.line);
+            print_warning(source_label(options) + line + ": skipped: " + record.reason);
         }
     }
     const ReloadOutcome none;

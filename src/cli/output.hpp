@@ -56,6 +56,8 @@ struct UpdateSummary {
     // Users whose hash is not target->spec (an import record's own hash column), by name.
     const std::unordered_map<std::string, HashSpec>* own_specs = nullptr;
     const ReloadOutcome* reload = nullptr;
+    // One more line of text (and "note" in JSON): dynsec's form written and why, and what to do next.
+    const std::string* note = nullptr;
 };
 
 // Prints the result (and the reload's, and warnings such as a weak hash written); returns the

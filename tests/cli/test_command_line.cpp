@@ -139,7 +139,7 @@ TEST_CASE("no option takes an optional value that a space could separate", "[com
 
 TEST_CASE("a global option is refused where it does nothing", "[command_line]") {
     CHECK(usage_error({"delete", "pw", "alice", "--create"}) ==
-          "--create does nothing for delete (it applies to set, import)");
+          "--create does nothing for delete (it applies to set, import, dynsec export, dynsec import)");
     CHECK(usage_error({"list", "pw", "--hash", "sha512"}) ==
           "--hash does nothing for list (it applies to set, upgrade, import)");
     CHECK(usage_error({"verify", "pw", "u", "--dry-run", "--stdin"}).rfind("--dry-run does nothing for verify", 0) ==
@@ -170,6 +170,28 @@ TEST_CASE("no command, help and a misspelt command get an answer to act on", "[c
     const auto set_help = parse_command_line({"help", "set"}).help;
     REQUIRE(set_help);
     CHECK(set_help->find("--password-env") != std::string::npos);
+}
+
+TEST_CASE("dynsec export takes PWFILE then the JSON file, import the JSON file then PWFILE", "[command_line]") {
+    const Options to = parse({"dynsec", "export", "pw", "d.json", "--skip-unconvertible", "--broker-version", "2.1"});
+    CHECK(to.command == Command::dynsec_export);
+    CHECK(to.pwfile == "pw");
+    CHECK(to.dynsec_file == "d.json");
+    CHECK(to.skip_unconvertible);
+    CHECK(to.broker_version == "2.1");
+    const Options back = parse({"--dry-run", "dynsec", "import", "d.json", "pw", "--create"});
+    CHECK(back.command == Command::dynsec_import);
+    CHECK(back.pwfile == "pw");
+    CHECK(back.dynsec_file == "d.json");
+    CHECK((back.dry_run && back.create && !back.skip_unconvertible));
+    CHECK(usage_error({"dynsec", "exprot", "pw", "d.json"}) ==
+          "unknown dynsec command 'exprot' (did you mean 'export'?); it is mqpasswd dynsec export or mqpasswd dynsec "
+          "import");
+    CHECK(usage_error({"dynsec", "export", "pw", "d.json", "--hash", "sha512"})
+              .rfind("--hash does nothing for dynsec export", 0) == 0);
+    CHECK(usage_error({"dynsec", "export", "pw", "d.json", "--force"})
+              .rfind("--force does nothing for dynsec export", 0) == 0);
+    CHECK(parse({"dynsec", "import", "d.json", "pw", "--force"}).force);
 }
 
 TEST_CASE("a generated password never goes a password into JSON", "[command_line]") {

@@ -3,6 +3,7 @@
 Each test file calls run_cases() at the end; it prints one line per case and a closing
 'N passed, M failed' line, and exits non-zero when anything failed.
 """
+import atexit
 import fcntl
 import os
 import pwd
@@ -20,6 +21,11 @@ import time
 import traceback
 
 MQPASSWD = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "mqpasswd"
+# Each suite's own broker-version cache (MQPASSWD_CACHE_HOME, src/broker/broker_cache.hpp): no
+# suite reads what another, or a user, left in /var/cache or ~/.cache, and none leaves anything there.
+CACHE_HOME = tempfile.mkdtemp(prefix="mqpasswd-cache-")
+os.environ["MQPASSWD_CACHE_HOME"] = CACHE_HOME
+atexit.register(shutil.rmtree, CACHE_HOME, True)
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _cases = []
 

@@ -18,7 +18,7 @@ BASH_COMPLETION = os.path.join(SOURCE_ROOT, "completions", "mqpasswd.bash")
 ZSH_COMPLETION_DIR = os.path.join(SOURCE_ROOT, "completions")
 BASH_COMPLETION_LIBRARY = "/usr/share/bash-completion/bash_completion"
 USERS = "alice:$7$101$c2FsdA==$aGFzaA==\nbob:plain\n# carol:commented-out\nal ice:x\nalbert:y\n"
-COMMANDS = ["set", "add", "delete", "verify", "list", "upgrade", "import", "check", "broker", "compat"]
+COMMANDS = ["set", "add", "delete", "verify", "list", "upgrade", "import", "check", "broker", "dynsec", "compat"]
 
 
 def bash_words(line):
@@ -121,6 +121,7 @@ def bash_offers_every_command_and_then_exactly_the_options_of_each():
             line = " ".join(("mqpasswd", *path, "-"))
             check_equal(bash_complete(line, directory.path), expected_options(path), line)
         check_equal(bash_complete("mqpasswd broker ", directory.path), ["enable", "reload"], "broker actions")
+        check_equal(bash_complete("mqpasswd dynsec ", directory.path), ["export", "import"], "dynsec actions")
 
 
 @case

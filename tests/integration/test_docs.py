@@ -144,8 +144,8 @@ def the_man_page_describes_every_command():
     synopsis = man_section("SYNOPSIS")
     commands = {name for path in cli_surface.command_paths() for name in path} | {"compat"}
     for command in sorted(commands):
-        check(re.search(rf"\bCm (broker )?{command}\b", synopsis), f"{command} in the SYNOPSIS")
-        check(re.search(rf"^\.It Cm (set Ns \| Ns Cm )?{command}\b|^\.It Cm broker {command}\b", source,
+        check(re.search(rf"\bCm (broker |dynsec )?{command}\b", synopsis), f"{command} in the SYNOPSIS")
+        check(re.search(rf"^\.It Cm (set Ns \| Ns Cm )?{command}\b|^\.It Cm (broker|dynsec) {command}\b", source,
                         re.MULTILINE) or command == "compat", f"{command} described in the command list")
     check(".Sh MOSQUITTO_PASSWD COMPATIBILITY" in source, "the compat section")
 

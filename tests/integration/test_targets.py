@@ -158,7 +158,9 @@ def the_broker_is_asked_once_a_run():
                                   mode=0o755)
         pwfile = directory.write("pw", "", mode=0o600)
         conf = directory.write("mosquitto.conf", f"listener 1\npassword_file {pwfile}\n")
-        env = {"MQPASSWD_MOSQUITTO": program, "PW": "pw", "MQPASSWD_RELOAD": conf}
+        # No broker-version cache (a relative MQPASSWD_CACHE_HOME turns it off): this is about the
+        # process's own memory, and the second command would otherwise be answered from the file.
+        env = {"MQPASSWD_MOSQUITTO": program, "PW": "pw", "MQPASSWD_RELOAD": conf, "MQPASSWD_CACHE_HOME": "off"}
         for args in (["set", pwfile, "u", "--password-env", "PW", "--reload", "--conf", conf],
                      ["compat", "-b", pwfile, "v", "pw"]):
             if os.path.exists(count):

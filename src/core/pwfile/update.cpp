@@ -93,16 +93,24 @@ std::vector<DiffStep> masked_changes(const std::vector<PwLine>& old_lines, const
     return steps;
 }
 
-UpdateResult update_password_file(const std::string& path, const UpdateOptions& options, const Edit& edit) {
-    const std::optional<FileOwnership> new_ownership = ownership_if_created(options);
+LockedFile lock_for_update(const std::string& path, const UpdateOptions& options) {
+    std::optional<FileOwnership> new_ownership = ownership_if_created(options);
     CheckedParent parent = checked_target(path, options.create, new_ownership);
-    const std::string name = parent.name;
+    std::string name = parent.name;
     const uid_t owner = lock_owner(parent, new_ownership);
-    const PasswordFileLock lock(std::move(parent.dir), name, path, owner, options.dry_run);
+    PasswordFileLock lock(std::move(parent.dir), name, path, owner, options.dry_run);
     FileSnapshot snapshot = read_file_at(lock.dir(), name, path);
     if (!snapshot.exists && !options.create) {
         throw Error(ExitCode::failure, "no such file (use --create to create it)", path);
     }
+    return LockedFile{std::move(lock), std::move(name), std::move(snapshot), new_ownership};
+}
+
+UpdateResult update_password_file(const std::string& path, const UpdateOptions& options, const Edit& edit) {
+    LockedFile locked = lock_for_update(path, options);
+    const PasswordFileLock& lock = locked.lock;
+    const std::string& name = locked.name;
+    FileSnapshot& snapshot = locked.snapshot;
     PwFile file = PwFile::parse(std::move(snapshot.content), path);  // which wipes it when it goes
     if (!options.force) {
         refuse_malformed(file, path);
@@ -123,9 +131,8 @@ UpdateResult update_password_file(const std::string& path, const UpdateOptions& 
     if (snapshot.exists ? file.unchanged() : !result.report.changed()) {
         return result;
     }
-    const FileOwnership ownership = snapshot.exists ? snapshot.ownership : *new_ownership;
     atomic_replace(
-        lock.dir(), name, [&](const ContentSink& write) { file.write_to(write); }, ownership, path);
+        lock.dir(), name, [&](const ContentSink& write) { file.write_to(write); }, locked.ownership(), path);
     result.written = true;
     result.created = !snapshot.exists;
     return result;

@@ -1,7 +1,9 @@
 // One change to a password file, start to finish: lock, read, edit in memory, check, replace.
 #pragma once
 
+#include "core/fs/file_lock.hpp"
 #include "core/fs/file_owner.hpp"
+#include "core/fs/file_snapshot.hpp"
 #include "core/pwfile/diff.hpp"
 #include "core/pwfile/edit.hpp"
 
@@ -28,6 +30,21 @@ struct UpdateResult {
 };
 
 using Edit = std::function<EditReport(PwFile&)>;
+
+// A file about to be changed, after the first steps of DESIGN §6: its path checked (safe_path.hpp),
+// the writers' lock held, its content read. For every file mqpasswd replaces whole.
+struct LockedFile {
+    PasswordFileLock lock;
+    std::string name;  // in lock.dir()
+    FileSnapshot snapshot;
+    std::optional<FileOwnership> new_ownership;  // with `create`: what a file made now gets
+
+    // What the replacement gets: the existing file's owner, group and mode, or new_ownership's.
+    [[nodiscard]] FileOwnership ownership() const { return snapshot.exists ? snapshot.ownership : *new_ownership; }
+};
+
+// Checks `path`, takes its lock and reads it. Refuses (Error) a missing file without `create`.
+[[nodiscard]] LockedFile lock_for_update(const std::string& path, const UpdateOptions& options);
 
 // Applies `edit` to the file at `path` under the directory lock and replaces the file atomically
 // when the content changed. Refuses (Error, file untouched): a missing file without `create`,
