@@ -13,7 +13,18 @@ import subprocess
 from harness import (INSTALLED_2_1, Broker, TempDir, broker_dir, case, check, check_equal, check_error,
                      needs_root, run, run_cases)
 
-PLUGIN = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so"
+def find_plugin():
+    """Debian's plugin: in the multiarch lib directory (2.0) or its mosquitto/ subdirectory (2.1)."""
+    import glob
+    for pattern in ("/usr/lib/*/mosquitto/mosquitto_dynamic_security.so", "/usr/lib/*/mosquitto_dynamic_security.so",
+                    "/usr/lib/mosquitto/mosquitto_dynamic_security.so"):
+        found = sorted(glob.glob(pattern))
+        if found:
+            return found[0]
+    raise AssertionError("no mosquitto_dynamic_security.so installed (Debian's mosquitto package ships it)")
+
+
+PLUGIN = find_plugin()
 ADMIN, ADMIN_PW = "admin", "Adm1n-Secret"
 # name -> password; the pwfile holds 2.0's own hashes (mosquitto_passwd: 101 iterations) and mqpasswd's (1000)
 USERS = {"alice": "Al1ce-Secret", "bob": "B0b-Secret", "carol": "C4rol-Secret"}
