@@ -28,17 +28,22 @@ void refuse_control_characters(const std::string& path, const std::string& what)
     }
 }
 
-std::string absolute_existing(const std::string& path) {
+// The password file's resolved path. It must exist, except on a dry run, which plans against the
+// file a run before it would create (`--check` of a playbook whose earlier task adds the users):
+// `missing` is then set, and the real run still refuses until the file is there.
+std::string absolute_existing(const std::string& path, bool dry_run, bool& missing) {
     refuse_control_characters(path, "the path");
     const CheckedParent parent = open_checked_parent(path);
     // What is written is the resolved path: a relative one starts from the working directory,
     // whose name the owner of a directory above it may have chosen.
     refuse_control_characters(parent.resolved, "the resolved path");
     struct stat info {};
-    if (::fstatat(parent.dir.get(), parent.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
-        throw Error(ExitCode::failure, "no such file (create it first: mqpasswd set --create " + path + " USER)", path);
+    const std::string create_first = "create it first: mqpasswd set --create " + path + " USER";
+    missing = ::fstatat(parent.dir.get(), parent.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0;
+    if (missing && !dry_run) {
+        throw Error(ExitCode::failure, "no such file (" + create_first + ")", path);
     }
-    if (!S_ISREG(info.st_mode)) {
+    if (!missing && !S_ISREG(info.st_mode)) {
         throw Error(ExitCode::failure, "not a regular file (a symbolic link is not followed: name its target)", path);
     }
     if (parent.resolved != trim(parent.resolved)) {
@@ -56,6 +61,10 @@ std::string settle_permissions(const Options& options, const std::string& broker
     const auto account = broker_account(broker_user);
     if (!account) {
         return {};
+    }
+    struct stat info {};
+    if (options.dry_run && ::lstat(pwfile.c_str(), &info) != 0) {
+        return {};  // a dry run's missing file (absolute_existing noted it): nothing to check yet
     }
     const auto problem = readability_problem(pwfile, *account);
     if (!problem) {
@@ -80,7 +89,14 @@ std::string settle_permissions(const Options& options, const std::string& broker
 EnableRequest enable_request(const Options& options, const BrokerTarget& broker, std::vector<std::string>& notes) {
     EnableRequest request;
     request.conf = options.conf.empty() ? default_mosquitto_conf : options.conf;
-    request.pwfile = absolute_existing(options.pwfile);
+    bool missing = false;
+    request.pwfile = absolute_existing(options.pwfile, options.dry_run, missing);
+    if (missing) {
+        notes.push_back(printable(request.pwfile) +
+                        " does not exist yet: planned as if it did; a run without --dry-run refuses until it does "
+                        "(mqpasswd set --create " +
+                        printable(options.pwfile) + " USER)");
+    }
     request.no_anonymous = options.no_anonymous;
     request.replace = options.replace;
     request.listeners = options.listeners;

@@ -5,6 +5,7 @@ anonymous and, after enable + reload, refuses anonymous clients and accepts a us
 
 Usage: test_enable.py PATH/TO/mqpasswd [CASE-SUBSTRING]
 """
+import json
 import os
 import pwd
 import socket
@@ -52,6 +53,30 @@ def debians_default_is_local_only_so_no_anonymous_needs_a_listener():
         check("warning: " + conf + " has no listener" in plain.err and "devices on the network" in plain.err,
               plain.err)
         check_equal(directory.read("conf.d/mqpasswd.conf"), f"{MARKER}\npassword_file {pwfile}\n", "the snippet")
+
+
+@case
+def a_dry_run_plans_against_a_password_file_not_made_yet_and_the_real_run_still_refuses():
+    # Ansible's --check: the task that would create the file ran in check mode too.
+    with TempDir() as directory:
+        conf, conf_d, original = debian_default_copy(directory)
+        pwfile = directory.file("not-yet")
+        for version in ("2.0", "2.1"):
+            args = ["broker", "enable", "--broker-version", version, "--conf", conf, "--pwfile", pwfile,
+                    "--no-anonymous", "--listener", str(free_port()), "--bind", "127.0.0.1"]
+            dry = run(args + ["--dry-run", "--json"])
+            check_equal(dry.code, 0, f"{version}: {dry!r}")
+            report = json.loads(dry.out)
+            check(any(f"{pwfile} does not exist yet" in note and "a run without --dry-run refuses" in note
+                      for note in report["notes"]), report)
+            check_equal((report["changed"], report["dry_run"]), (True, True), f"{version}: the plan")
+            check(f"+password_file {pwfile}" in report["diff"] or "mosquitto_password_file.so" in report["diff"],
+                  report["diff"])
+            text = run(args + ["--dry-run"])
+            check("warning: " + pwfile + " does not exist yet" in text.err, text.err)
+            check_equal((os.listdir(conf_d), os.path.exists(pwfile)), ([], False), "a dry run writes nothing")
+            check_error(run(args), 1, "no such file (create it first", version)
+            check_equal((directory.read("mosquitto.conf"), os.listdir(conf_d)), (original, []), "nothing changed")
 
 
 @case
