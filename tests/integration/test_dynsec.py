@@ -165,7 +165,7 @@ def dry_run_writes_nothing_anywhere_and_shows_no_hash():
         check_equal(result.code, 0, result.err)
         report = json.loads(result.out)
         check_equal((report["dry_run"], report["written"], report["added"]), (True, False, list(USERS)), "report")
-        check("+\t\t\t\"password\": \"(hidden)\"," in report["diff"], report["diff"])
+        check("+            \"password\": \"(hidden)\"," in report["diff"], report["diff"])  # tabs shown as 4 spaces
         check_no_hash(result, pwfile)
         check_equal(state(dynsec), before, "dynsec file untouched")
         check_equal(sorted(os.listdir(os.path.dirname(dynsec))), entries, "nothing created beside it")
@@ -178,6 +178,27 @@ def dry_run_writes_nothing_anywhere_and_shows_no_hash():
         check_equal(result.code, 0, result.err)
         check(f"{pwfile}: admin would be added" in result.out, result.out)
         check_equal(state(pwfile), pw_before, "pwfile untouched")
+
+
+@case
+def a_6_hash_carries_over_to_a_2_1_plugin_and_is_refused_for_2_0():
+    # Mosquitto 2.1's plugin reads any password-file hash in encoded_password, $6$ included (seen
+    # with 2.1.2); 2.0's keeps PBKDF2 triples only.
+    with TempDir() as directory:
+        pwfile = directory.file("pw")
+        check_equal(run(["set", "--create", pwfile, "six", "--stdin", "--hash", "sha512", "--broker-version", "2.0"],
+                        stdin="S1x-Secret\n").code, 0, "set")
+        dynsec = dynsec_file(directory)
+        check_error(run(["dynsec", "export", pwfile, dynsec, "--broker-version", "2.0"]), 1,
+                    f"{pwfile}:1: cannot carry over user 'six': a $6$ hash")
+        result = run(["dynsec", "export", pwfile, dynsec, "--broker-version", "2.1", "--json"])
+        check_equal(result.code, 0, result.err)
+        client = [entry for entry in load(dynsec)["clients"] if entry["username"] == "six"][0]
+        check_equal(client["encoded_password"], hashes(pwfile)["six"], "carried as it is")
+        if INSTALLED_2_1:
+            with DynsecBroker(directory.path, dynsec) as broker:
+                broker.check_accepts("six", "S1x-Secret")
+                broker.check_refuses("six", "S1x-Wrong")
 
 
 @case

@@ -49,9 +49,12 @@ std::optional<std::string> export_problem(const HashInfo& info, const BrokerTarg
         }
         return v2_0 ? std::string("argon2id, which a 2.0 plugin cannot store (it keeps PBKDF2 only)")
                     : argon2_problem(broker);
-    case HashKind::sha512:
-        return std::string("a $6$ hash (one salted SHA-512), which the plugin does not keep; give the user a new "
-                           "password with mqpasswd set first");
+    case HashKind::sha512:  // 2.1's plugin reads any password-file hash in encoded_password [V: 2.1.2]
+        if (!v2_0 && readable_by(info, broker)) {
+            return std::nullopt;
+        }
+        return std::string("a $6$ hash (one salted SHA-512), which a 2.0 plugin cannot store (it keeps PBKDF2 "
+                           "only); give the user a new password with mqpasswd set first");
     case HashKind::plain_text:
         return std::string("a plain-text password; hash it first with mqpasswd upgrade");
     case HashKind::unknown:

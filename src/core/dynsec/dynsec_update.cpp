@@ -23,9 +23,19 @@ EditReport run_edit(const DynsecEdit& edit, JsonValue& document, const std::stri
     }
 }
 
+// The diff's lines: the file as written, passwords hidden, its tab indentation shown as four
+// spaces (a tab is a control character, which the diff would print escaped).
 std::vector<std::string> masked_lines(const JsonValue* document) {
-    return document == nullptr ? std::vector<std::string>()
-                               : split_text_lines(serialise_json(masked_dynsec(*document)));
+    std::vector<std::string> lines;
+    if (document != nullptr) {
+        lines = split_text_lines(serialise_json(masked_dynsec(*document)));
+    }
+    for (auto& line : lines) {
+        const std::size_t tabs = line.find_first_not_of('\t');
+        const std::size_t depth = tabs == std::string::npos ? line.size() : tabs;
+        line.replace(0, depth, std::string(depth * 4, ' '));
+    }
+    return lines;
 }
 
 }  // namespace
