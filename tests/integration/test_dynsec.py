@@ -47,10 +47,18 @@ class DynsecBroker(Broker):
 
 
 def pwfile_with_users(directory):
-    """alice and bob hashed by Debian's mosquitto_passwd, carol by mqpasswd, and a comment."""
+    """alice and bob hashed by Debian's mosquitto_passwd 2.0 (101 iterations, 12-byte salt: what both
+    plugins read), carol by mqpasswd, and a comment. Where the installed tool is 2.1's (64-byte
+    salts, which a 2.0 plugin drops), mqpasswd writes alice and bob with 2.0's parameters instead."""
     path = directory.file("pw")
-    subprocess.run(["mosquitto_passwd", "-c", "-b", path, "alice", USERS["alice"]], check=True, timeout=30)
-    subprocess.run(["mosquitto_passwd", "-b", path, "bob", USERS["bob"]], check=True, timeout=30)
+    if INSTALLED_2_1:
+        for user in ("alice", "bob"):
+            result = run(["set", "--create", path, user, "--stdin", "--broker-version", "2.0", "--iterations", "101"],
+                         stdin=USERS[user] + "\n")
+            check_equal(result.code, 0, result.err)
+    else:
+        subprocess.run(["mosquitto_passwd", "-c", "-b", path, "alice", USERS["alice"]], check=True, timeout=30)
+        subprocess.run(["mosquitto_passwd", "-b", path, "bob", USERS["bob"]], check=True, timeout=30)
     with open(path, "a") as handle:
         handle.write("# devices\n")
     result = run(["set", path, "carol", "--stdin", "--broker-version", "2.0"], stdin=USERS["carol"] + "\n")
@@ -100,7 +108,8 @@ def migrated_users_log_in_with_their_passwords_and_mosquitto_ctrl_still_edits_th
         dynsec = dynsec_file(directory)
         before = load(dynsec)
         owner = os.stat(dynsec)
-        result = run(["dynsec", "export", pwfile, dynsec, "--broker-version", "2.0"])
+        version = "2.1" if INSTALLED_2_1 else "2.0"  # the form the installed plugin reads and saves
+        result = run(["dynsec", "export", pwfile, dynsec, "--broker-version", version])
         check_equal(result.code, 0, result.err)
         check_equal(result.out.splitlines()[:3], [f"{dynsec}: {user} added" for user in USERS], "report")
         after = load(dynsec)
@@ -123,7 +132,7 @@ def migrated_users_log_in_with_their_passwords_and_mosquitto_ctrl_still_edits_th
         saved = load(dynsec)  # what the plugin itself wrote over our file
         alice = [client for client in saved["clients"] if client["username"] == "alice"][0]
         check_equal(alice["roles"], [{"rolename": "devices"}], "the plugin's own edit")
-        again = run(["dynsec", "export", pwfile, dynsec, "--broker-version", "2.0", "--json"])
+        again = run(["dynsec", "export", pwfile, dynsec, "--broker-version", version, "--json"])
         check_equal(again.code, 0, again.err)
         report = json.loads(again.out)
         check_equal((report["unchanged"], report["updated"]), (2, ["bob"]), "re-export over the plugin's file")
