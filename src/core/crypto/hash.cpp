@@ -280,7 +280,6 @@ std::string make_hash(const HashSpec& spec, const Secret& password, std::span<co
 std::vector<std::string> make_hashes(std::span<const HashInput> requests) {
     std::vector<std::string> hashes(requests.size());
     std::vector<std::size_t> derived;  // the $7$ requests, in order
-    WipedDigests digests;
     std::vector<Pbkdf2Job> jobs;
     for (std::size_t i = 0; i < requests.size(); ++i) {
         if (requests[i].spec->algorithm == Algorithm::sha512_pbkdf2) {
@@ -289,7 +288,7 @@ std::vector<std::string> make_hashes(std::span<const HashInput> requests) {
             hashes[i] = make_hash(*requests[i].spec, *requests[i].password, requests[i].salt);
         }
     }
-    digests.resize(derived.size());
+    WipedDigests digests(derived.size());  // sized once (GCC 14 warns on resize: a false null dereference)
     for (std::size_t n = 0; n < derived.size(); ++n) {
         const HashInput& request = requests[derived[n]];
         jobs.push_back({request.password->bytes(), request.salt, request.spec->iterations, digests[n]});
