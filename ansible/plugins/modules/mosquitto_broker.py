@@ -92,7 +92,11 @@ notes:
     it) cannot be planned against, as C(mqpasswd broker enable) checks that the broker's user can
     read it; the module then reports a change with a warning.
   - Mosquitto cannot add a listener or load a plugin on a reload; C(mqpasswd broker reload) refuses
-    such a reload and asks for a restart, and this module fails with that message.
+    such a reload and asks for a restart, and this module fails with that message. With
+    C(state=enabled) for a Mosquitto 2.1 broker, the password file is given by 2.1's password-file
+    plugin (C(global_plugin) and C(plugin_opt_password_file)), so the first C(enabled) change
+    returns C(restart_needed=true); restart the broker then (e.g. with M(ansible.builtin.service)),
+    do not reload it.
 seealso:
   - module: mqpasswd.mosquitto.mosquitto_user
   - module: mqpasswd.mosquitto.mosquitto_users
@@ -113,11 +117,18 @@ EXAMPLES = r'''
     prune: true
   register: mosquitto_passwd
 
-- name: The broker re-reads both, only when one of them changed
+- name: The broker re-reads both, only when one of them changed and a reload can apply it
   mqpasswd.mosquitto.mosquitto_broker:
     state: reloaded
     conf: /etc/mosquitto/mosquitto.conf
-  when: mosquitto_conf is changed or mosquitto_passwd is changed
+  when: (mosquitto_conf is changed or mosquitto_passwd is changed) and not mosquitto_conf.restart_needed
+
+# For Mosquitto 2.1 the password file is a plugin, which only a restart loads (as a new listener).
+- name: The broker restarts instead when the configuration change needs it
+  ansible.builtin.service:
+    name: mosquitto
+    state: restarted
+  when: mosquitto_conf.restart_needed
 '''
 
 RETURN = r'''
@@ -140,7 +151,9 @@ notes:
   elements: str
   sample: []
 restart_needed:
-  description: With C(state=enabled), whether the broker must be restarted (not reloaded) to apply the change.
+  description:
+    - With C(state=enabled), whether the broker must be restarted (not reloaded) to apply the change
+      (a listener added, or 2.1's password-file plugin configured); a reload would be refused.
   returned: when state is enabled
   type: bool
   sample: false
