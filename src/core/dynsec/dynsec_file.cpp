@@ -9,6 +9,8 @@
 #include "core/quote.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <optional>
 #include <unordered_map>
 
@@ -31,6 +33,35 @@ Pbkdf2Fields pbkdf2_fields(std::string_view hash) {
     const std::size_t second = rest.find('$', first + 1);
     return {std::string(rest.substr(0, first)), std::string(rest.substr(first + 1, second - first - 1)),
             std::string(rest.substr(second + 1))};
+}
+
+// `hash` with its iteration count written as the plugin's JSON number would be: "$7$01000$..."
+// (which the password-file reader accepts) becomes "$7$1000$...", so the triple is valid JSON and
+// a second export compares equal.
+std::string canonical_hash(const std::string& hash, const HashInfo& info) {
+    if (info.kind != HashKind::sha512_pbkdf2) {
+        return hash;
+    }
+    const Pbkdf2Fields fields = pbkdf2_fields(hash);
+    return std::string(pbkdf2_prefix) + std::to_string(info.iterations) + "$" + fields.salt + "$" + fields.key;
+}
+
+// The members the plugin reads. It looks them up in any case (cJSON_GetObjectItem), so a member
+// whose name differs from one of these only in case would be read in its place.
+constexpr std::array<std::string_view, 6> known_members{"username",   "password",         "salt",
+                                                        "iterations", "encoded_password", "disabled"};
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// Whether a client may be switched off in the plugin: "disabled" present and not plainly false
+// (a value of another type is taken as the worse case).
+bool disabled(const JsonValue& client) {
+    const JsonValue* flag = client.find("disabled");
+    return flag != nullptr && !(flag->is(JsonKind::boolean) && flag->text() == "false");
 }
 
 // Why the plugin of `broker` cannot store this hash, or nothing when it can.
@@ -113,6 +144,16 @@ void store_password(JsonValue& client, const std::string& hash, const BrokerTarg
     client.set("iterations", JsonValue::number(std::move(fields.iterations)));
 }
 
+// Whether `client` also holds the form `broker` does not read (a stale password that another
+// version of the plugin would read first, or fall back to).
+bool has_other_form(const JsonValue& client, const BrokerTarget& broker) {
+    if (broker.version == BrokerVersion::v2_1) {
+        return client.find("password") != nullptr || client.find("salt") != nullptr ||
+               client.find("iterations") != nullptr;
+    }
+    return client.find("encoded_password") != nullptr;
+}
+
 JsonValue new_client(const std::string& user) {
     JsonValue client = JsonValue::object();
     client.set("username", JsonValue::string(user));
@@ -180,6 +221,14 @@ void check_dynsec_document(const JsonValue& document, const std::string& display
         if (!client.is(JsonKind::object)) {
             refuse("a client is not an object");
         }
+        for (const auto& [key, value] : client.members()) {
+            for (const auto known : known_members) {
+                if (key != known && same_ignoring_case(key, known)) {
+                    refuse("a client has a member " + quoted_name(key) + ", which the plugin reads as " +
+                           quoted_name(known) + " (it ignores case); rename or delete it");
+                }
+            }
+        }
         const JsonValue* username = username_of(client);
         if (username != nullptr && !seen.emplace(username->text(), 0).second) {
             refuse("two clients are named " + quoted_name(username->text()) + "; delete one");
@@ -201,7 +250,8 @@ Conversion exportable_users(const PwFile& file, const BrokerTarget& broker) {
         if (const auto problem = export_problem(info, broker)) {
             conversion.unconvertible.push_back({std::string(line.username), line.source_line, *problem});
         } else {
-            conversion.passwords.push_back({std::string(line.username), std::string(line.hash), line.source_line});
+            conversion.passwords.push_back(
+                {std::string(line.username), canonical_hash(std::string(line.hash), info), line.source_line});
         }
     }
     std::sort(conversion.unconvertible.begin(), conversion.unconvertible.end(),
@@ -232,9 +282,13 @@ EditReport export_clients(JsonValue& document, const std::vector<CarriedPassword
             continue;
         }
         JsonValue& client = clients[found->second];
-        const bool same = client_hash(client, broker) == carried.hash;
+        const bool same = client_hash(client, broker) == carried.hash && !has_other_form(client, broker);
         if (!same) {
             store_password(client, carried.hash, broker);
+        }
+        if (disabled(client)) {
+            report.warnings.push_back("user " + quoted_name(carried.user) +
+                                      " is disabled in the dynamic-security file and stays disabled");
         }
         report.changes.push_back({carried.user, same ? Action::unchanged : Action::updated});
     }
@@ -255,6 +309,11 @@ Conversion importable_clients(const JsonValue& document, const BrokerTarget& bro
         }
         if (const auto problem = username_problem(username->text())) {
             conversion.unconvertible.push_back({username->text(), 0, "a password file cannot hold it: " + *problem});
+            continue;
+        }
+        if (disabled(client)) {
+            conversion.unconvertible.push_back(
+                {username->text(), 0, "disabled in the plugin, and a password-file line would let it log in"});
             continue;
         }
         const std::string hash = import_hash(client, broker);
@@ -291,7 +350,8 @@ JsonValue masked_dynsec(JsonValue document) {
     }
     for (JsonValue& client : clients->items()) {
         for (auto& [key, value] : client.members()) {
-            if (key == "password" || key == "salt" || key == "encoded_password") {
+            if (same_ignoring_case(key, "password") || same_ignoring_case(key, "salt") ||
+                same_ignoring_case(key, "encoded_password")) {
                 value = JsonValue::string(masked_value);
             }
         }

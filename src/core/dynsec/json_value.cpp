@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <unordered_set>
 
 namespace mqpasswd {
 
@@ -203,6 +204,7 @@ JsonValue Reader::object(std::size_t depth) {
     if (take('}')) {
         return result;
     }
+    std::unordered_set<std::string> keys;  // a linear find per member would be quadratic in hostile input
     do {
         skip_space();
         if (pos_ == text_.size() || text_[pos_] != '"') {
@@ -210,7 +212,7 @@ JsonValue Reader::object(std::size_t depth) {
         }
         const std::size_t key_line = line_;
         std::string key = string();
-        if (result.find(key) != nullptr) {
+        if (!keys.insert(key).second) {
             throw Error(ExitCode::failure, "duplicate key " + quoted_name(key) + " in one object", display_, key_line);
         }
         expect(':', "':' after a key");

@@ -243,3 +243,61 @@ TEST_CASE("the dynsec write path: create 0600, keep owner and mode, dry run writ
     CHECK(read_file_text(path) == "{\"clients\": [}");
     CHECK_THAT(message, ContainsSubstring("not valid JSON"));
 }
+
+// Found by attacking the first version: each of these passed the tests above.
+TEST_CASE("import refuses a client the plugin has disabled; export keeps it disabled and says so", "[dynsec]") {
+    const std::string hash = pbkdf2(12);
+    const JsonValue document =
+        parse(R"({"clients": [{"username": "off", "disabled": true, "encoded_password": ")" + hash +
+              R"("}, {"username": "odd", "disabled": 1, "encoded_password": ")" + hash +
+              R"("}, {"username": "on", "disabled": false, "encoded_password": ")" + hash + R"("}]})");
+    const Conversion conversion = importable_clients(document, test::v2_1);
+    REQUIRE(conversion.passwords.size() == 1);
+    CHECK(conversion.passwords[0].user == "on");
+    const auto listed = reasons(conversion);
+    REQUIRE(listed.size() == 2);
+    CHECK_THAT(listed[0], ContainsSubstring("0 off: disabled in the plugin"));
+    CHECK_THAT(listed[1], ContainsSubstring("0 odd: disabled in the plugin"));
+
+    JsonValue exported = document;
+    const EditReport report = export_clients(exported, {{"off", pbkdf2(12, 101, 9), 1}}, test::v2_1);
+    CHECK(report.changes.at(0).action == Action::updated);
+    REQUIRE(report.warnings.size() == 1);
+    CHECK_THAT(report.warnings[0], ContainsSubstring("'off' is disabled in the dynamic-security file"));
+    CHECK(client(exported, 0).find("disabled")->text() == "true");
+}
+
+TEST_CASE("an iteration count with a leading zero is exported as the number, and stays idempotent", "[dynsec]") {
+    const std::string hash = pbkdf2(12, 1000);  // $7$1000$...
+    const std::string padded = "$7$0" + hash.substr(3);
+    const PwFile file = PwFile::parse("alice:" + padded + "\n");
+    const Conversion conversion = exportable_users(file, test::v2_0);
+    REQUIRE(conversion.passwords.size() == 1);
+    CHECK(conversion.passwords[0].hash == hash);
+    JsonValue document = new_dynsec_document();
+    (void)export_clients(document, conversion.passwords, test::v2_0);
+    CHECK(client(document, 0).find("iterations")->text() == "1000");
+    JsonValue reread = parse(serialise_json(document));  // what was written is JSON mqpasswd itself reads
+    CHECK_FALSE(export_clients(reread, conversion.passwords, test::v2_0).changed());
+}
+
+TEST_CASE("export for 2.0 removes a stale encoded_password even when the triple already matches", "[dynsec]") {
+    const std::string hash = pbkdf2(12);
+    JsonValue document = new_dynsec_document();
+    (void)export_clients(document, {{"bob", hash, 1}}, test::v2_0);
+    document.find("clients")->items().at(0).set("encoded_password",
+                                                JsonValue::string(pbkdf2(12, 101, 3)));  // 2.1 reads it first
+    const EditReport report = export_clients(document, {{"bob", hash, 1}}, test::v2_0);
+    CHECK(report.changes.at(0).action == Action::updated);
+    CHECK(client(document, 0).find("encoded_password") == nullptr);
+    CHECK_FALSE(export_clients(document, {{"bob", hash, 1}}, test::v2_0).changed());
+}
+
+TEST_CASE("a client member named like one the plugin reads, in another case, is refused", "[dynsec]") {
+    // The plugin looks members up ignoring case (cJSON_GetObjectItem): "Password" would be its password.
+    for (const std::string key : {"Password", "USERNAME", "Encoded_Password", "Disabled"}) {
+        const JsonValue document = parse(R"({"clients": [{"username": "bob", ")" + key + R"(": "x"}]})");
+        CHECK_THROWS_WITH(check_dynsec_document(document, "d.json"), ContainsSubstring("ignores case"));
+    }
+    CHECK_NOTHROW(check_dynsec_document(parse(R"({"clients": [{"username": "bob", "textname": "x"}]})"), "d.json"));
+}
