@@ -245,7 +245,7 @@ TEST_CASE("the dynsec write path: create 0600, keep owner and mode, dry run writ
 }
 
 // Found by attacking the first version: each of these passed the tests above.
-TEST_CASE("import refuses a client the plugin has disabled; export keeps it disabled and says so", "[dynsec]") {
+TEST_CASE("import refuses a client the plugin has disabled, and export keeps it disabled and says so", "[dynsec]") {
     const std::string hash = pbkdf2(12);
     const JsonValue document =
         parse(R"({"clients": [{"username": "off", "disabled": true, "encoded_password": ")" + hash +
