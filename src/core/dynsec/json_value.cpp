@@ -75,24 +75,6 @@ bool JsonValue::erase(std::string_view key) {
 
 namespace {
 
-void put_utf8(std::string& out, std::uint32_t code_point) {
-    if (code_point < 0x80) {
-        out.push_back(static_cast<char>(code_point));
-    } else if (code_point < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-    } else if (code_point < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-    }
-}
-
 class Reader {
 public:
     Reader(std::string_view text, const std::string& display, const JsonLimits& limits)
@@ -366,7 +348,7 @@ void Reader::escape(std::string& out) {
         }
         code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
     }
-    put_utf8(out, code_point);
+    append_utf8(out, code_point);
 }
 
 void write_value(std::string& out, const JsonValue& value, std::size_t depth);

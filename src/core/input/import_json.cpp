@@ -3,6 +3,7 @@
 #include "core/input/import_json.hpp"
 
 #include "core/quote.hpp"
+#include "core/utf8.hpp"
 
 #include <algorithm>
 #include <string>
@@ -45,24 +46,6 @@ std::string_view json_kind(char first) {
         return "null";
     default:
         return "a number";
-    }
-}
-
-void put_utf8(Secret& out, unsigned code_point) {
-    if (code_point < 0x80) {
-        out.push_back(static_cast<char>(code_point));
-    } else if (code_point < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-    } else if (code_point < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
     }
 }
 
@@ -229,7 +212,7 @@ void JsonReader::escape_into(Secret* out) {
         fail("invalid escape in a string");
     }
     if (out != nullptr) {
-        put_utf8(*out, code_point);
+        append_utf8(*out, code_point);
     }
 }
 
