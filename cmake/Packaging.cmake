@@ -23,9 +23,31 @@ endif()
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# Depends is worked out by dpkg-shlibdeps from the binary: libc6, libssl3, libargon2-1
-# (libstdc++ is linked in, see MQPASSWD_STATIC_LIBSTDCXX).
+# Depends is worked out by dpkg-shlibdeps from the binary: libc6, libargon2-1 (libstdc++ is linked
+# in, see MQPASSWD_STATIC_LIBSTDCXX). libcrypto is loaded when first needed
+# (src/core/crypto/libcrypto.hpp), so it is not in the binary's dynamic section and its package
+# is named here: the one that ships the libcrypto this build found (libssl3 on Debian 12,
+# libssl3t64 since 13), at 3.0.0, the version of the symbols mqpasswd takes from it.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+get_filename_component(_mqpasswd_crypto "${OPENSSL_CRYPTO_LIBRARY}" REALPATH)
+get_filename_component(_mqpasswd_crypto_dir "${_mqpasswd_crypto}" DIRECTORY)
+string(REGEX REPLACE "^/usr" "" _mqpasswd_crypto_dir_unmerged "${_mqpasswd_crypto_dir}")
+set(_mqpasswd_crypto_package "")
+# dpkg knows a file by the path its package ships it at: /usr/lib/... or, before merged /usr, /lib/...
+foreach(_mqpasswd_dir "${_mqpasswd_crypto_dir}" "${_mqpasswd_crypto_dir_unmerged}")
+    if(NOT _mqpasswd_crypto_package)
+        execute_process(COMMAND dpkg-query --search "${_mqpasswd_dir}/${MQPASSWD_LIBCRYPTO_SONAME}"
+                        OUTPUT_VARIABLE _mqpasswd_owners ERROR_QUIET RESULT_VARIABLE _mqpasswd_status)
+        if(_mqpasswd_status EQUAL 0 AND _mqpasswd_owners MATCHES "^([a-z0-9.+-]+)(:[a-z0-9-]+)?: ")
+            set(_mqpasswd_crypto_package "${CMAKE_MATCH_1}")
+        endif()
+    endif()
+endforeach()
+if(_mqpasswd_crypto_package)
+    set(CPACK_DEBIAN_PACKAGE_DEPENDS "${_mqpasswd_crypto_package} (>= 3.0.0)")
+else()
+    set(CPACK_DEBIAN_PACKAGE_DEPENDS "libssl3t64 | libssl3")
+endif()
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "mosquitto, bash-completion")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)

@@ -1,5 +1,7 @@
 #include "cli/version.hpp"
 
+#include "core/crypto/libcrypto.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
@@ -8,7 +10,11 @@ namespace mqpasswd::cli {
 std::string version_text() {
     std::string text = "mqpasswd " MQPASSWD_VERSION "\n";
     text += "built with OpenSSL " OPENSSL_FULL_VERSION_STR " (running ";
-    text += OpenSSL_version(OPENSSL_FULL_VERSION_STRING);
+    if (const libcrypto::Functions* crypto = libcrypto::functions()) {
+        text += crypto->version(OPENSSL_FULL_VERSION_STRING);
+    } else {
+        text += "none: " + libcrypto::load_error();
+    }
     text += "), libargon2 " MQPASSWD_ARGON2_VERSION;
     return text;
 }

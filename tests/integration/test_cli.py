@@ -321,4 +321,43 @@ def usernames_from_files_cannot_inject_terminal_escapes():
         check("-evil\\x1b[31m:********\n+evil\\x1b[31m:$7$********\n" in dry.out, repr(dry.out))
 
 
+
+def libraries_loaded(args, stdin, directory):
+    """Runs mqpasswd with the dynamic loader's file log on; the sonames it loaded, and the result."""
+    log = directory.file("ld-debug")
+    result = run(args, stdin=stdin, env={"LD_DEBUG": "files", "LD_DEBUG_OUTPUT": log})
+    names = set()
+    for name in os.listdir(directory.path):
+        if name.startswith("ld-debug."):
+            with open(os.path.join(directory.path, name), encoding="utf-8", errors="replace") as handle:
+                names.update(line.split("file=")[1].split()[0] for line in handle if "file=" in line)
+            os.unlink(os.path.join(directory.path, name))
+    return names, result
+
+
+@case
+def libcrypto_is_loaded_only_for_long_runs_of_the_hash():
+    # src/core/crypto/pbkdf2.hpp: below openssl_from_iterations (4096) the portable SHA-512 runs and
+    # libcrypto's ~0.5 ms of loading is not paid; from it on, OpenSSL's faster assembly is used.
+    with TempDir() as directory:
+        pwfile = new_file(directory)
+        for iterations, loads in ((101, False), (1000, False), (4095, False), (4096, True), (20000, True)):
+            names, result = libraries_loaded(["set", "-q", "--iterations", str(iterations), pwfile, "bob", "--stdin"],
+                                             f"{SECRET_MARK}{iterations}\n", directory)
+            check_equal(result.code, 0, repr(result))
+            loaded = any(name.startswith("libcrypto.so") for name in names)
+            check_equal(loaded, loads, f"libcrypto loaded by a set at {iterations} iterations ({sorted(names)})")
+            names, result = libraries_loaded(["verify", "-q", pwfile, "bob", "--stdin"],
+                                             f"{SECRET_MARK}{iterations}\n", directory)
+            check_equal(result.code, 0, f"verify at {iterations}: {result!r}")
+            check_equal(any(name.startswith("libcrypto.so") for name in names), loads, f"verify at {iterations}")
+        with open(pwfile, encoding="utf-8") as handle:
+            check("bob:$7$20000$" in handle.read(), "the last set wrote 20000 iterations")
+        # --version names the OpenSSL it runs with, which it loads to ask.
+        names, result = libraries_loaded(["--version"], None, directory)
+        check_equal(result.code, 0)
+        check(any(name.startswith("libcrypto.so") for name in names), f"--version loads libcrypto: {sorted(names)}")
+        check("(running 3." in result.out, result.out)
+
+
 run_cases()

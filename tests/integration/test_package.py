@@ -152,6 +152,16 @@ def depends_names_the_package_of_every_shared_library_the_binary_loads():
             check(library in resolved, f"{library} does not resolve: {resolved}")
             owner_package = owning_package(resolved[library])
             check(owner_package in declared, f"{library} comes from {owner_package}, not in Depends {declared}")
+        # libcrypto is not NEEDED: the binary loads it by soname when first needed
+        # (src/core/crypto/libcrypto.hpp), so Depends must name its package all the same.
+        with open(binary, "rb") as handle:
+            sonames = set(re.findall(rb"libcrypto\.so\.[0-9]+", handle.read()))
+        check_equal(len(sonames), 1, f"the libcrypto soname in the binary: {sonames}")
+        soname = sonames.pop().decode()
+        cache = re.search(rf"^\s*{re.escape(soname)} \(([^)]*)\) => (\S+)$", command(["ldconfig", "-p"]), re.MULTILINE)
+        check(cache is not None, f"{soname} is not in the loader's cache")
+        check_equal(owning_package(cache.group(2)) in declared, True, f"{soname}'s package in Depends {declared}")
+        check_equal(declared[owning_package(cache.group(2))], "3.0.0", "libcrypto's minimum version")
     check_equal(sorted(declared), sorted(["libc6", *LIBRARIES]), "Depends")
 
 

@@ -1,10 +1,10 @@
 #include "core/crypto/argon2id.hpp"
 
 #include "core/crypto/base64.hpp"
+#include "core/crypto/secret.hpp"
 #include "core/error.hpp"
 
 #include <argon2.h>
-#include <openssl/crypto.h>
 
 #include <cstdlib>
 #include <vector>
@@ -22,7 +22,7 @@ struct WorkingMemory {
     WorkingMemory& operator=(const WorkingMemory&) = delete;
     ~WorkingMemory() {
         if (data != nullptr) {
-            OPENSSL_cleanse(data, size);
+            wipe_buffer(data, size);
             std::free(data);
         }
     }
@@ -33,7 +33,7 @@ thread_local WorkingMemory memory;
 int reuse_memory(std::uint8_t** out, std::size_t bytes) {
     if (memory.size < bytes) {
         if (memory.data != nullptr) {
-            OPENSSL_cleanse(memory.data, memory.size);
+            wipe_buffer(memory.data, memory.size);
             std::free(memory.data);
             memory.data = nullptr;
             memory.size = 0;
@@ -75,13 +75,13 @@ std::string argon2id_encoded(std::uint32_t time_cost, std::uint32_t memory_kib, 
     context.flags = ARGON2_DEFAULT_FLAGS;
     const int rc = argon2_ctx(&context, Argon2_id);
     if (rc != ARGON2_OK) {
-        OPENSSL_cleanse(hash.data(), hash.size());
+        wipe_buffer(hash.data(), hash.size());
         throw Error(ExitCode::failure, std::string("argon2id hashing failed: ") + argon2_error_message(rc));
     }
     std::string encoded = "$argon2id$v=19$m=" + std::to_string(memory_kib) + ",t=" + std::to_string(time_cost) +
                           ",p=" + std::to_string(parallelism) + "$" + base64_encode(salt, Padding::none) + "$" +
                           base64_encode(hash, Padding::none);
-    OPENSSL_cleanse(hash.data(), hash.size());
+    wipe_buffer(hash.data(), hash.size());
     return encoded;
 }
 

@@ -7,12 +7,11 @@
 #include "core/crypto/pbkdf2.hpp"
 #include "core/crypto/random.hpp"
 #include "core/crypto/secret.hpp"
+#include "core/crypto/sha512.hpp"
 #include "core/error.hpp"
 
 #include <argon2.h>
 #include <climits>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <array>
 #include <charconv>
@@ -137,18 +136,16 @@ HashInfo inspect_argon2id(std::string_view encoded) {
 }
 
 Digest sha512_digest(const Secret& password, std::span<const std::uint8_t> salt) {
-    Digest digest{};
-    unsigned int length = 0;
-    EVP_MD_CTX* context = EVP_MD_CTX_new();
-    const bool ok = context != nullptr && EVP_DigestInit_ex(context, EVP_sha512(), nullptr) == 1 &&
-                    EVP_DigestUpdate(context, password.bytes().data(), password.size()) == 1 &&
-                    EVP_DigestUpdate(context, salt.data(), salt.size()) == 1 &&
-                    EVP_DigestFinal_ex(context, digest.data(), &length) == 1;
-    EVP_MD_CTX_free(context);  // also wipes the context, which held password bytes
-    if (!ok || length != digest.size()) {
-        throw Error(ExitCode::failure, "SHA-512 failed in OpenSSL");
-    }
-    return digest;
+    static_assert(sha512::digest_size == digest_length);
+    sha512::Digest digest{};
+    sha512::Hasher hasher;  // wipes itself: it held password bytes
+    hasher.update(password.bytes());
+    hasher.update(salt);
+    hasher.finish(digest);
+    Digest result{};
+    std::copy(digest.begin(), digest.end(), result.begin());
+    wipe_buffer(digest.data(), digest.size());
+    return result;
 }
 
 Digest pbkdf2_digest(const Secret& password, std::span<const std::uint8_t> salt, std::uint32_t iterations) {
@@ -160,7 +157,7 @@ Digest pbkdf2_digest(const Secret& password, std::span<const std::uint8_t> salt,
 std::string encode_pbkdf2_and_wipe(std::uint32_t iterations, std::span<const std::uint8_t> salt, Digest& digest) {
     std::string encoded = std::string(pbkdf2_prefix) + std::to_string(iterations) + '$' +
                           base64_encode(salt, Padding::required) + '$' + base64_encode(digest, Padding::required);
-    OPENSSL_cleanse(digest.data(), digest.size());
+    wipe_buffer(digest.data(), digest.size());
     return encoded;
 }
 
@@ -177,7 +174,7 @@ struct WipedDigests : std::vector<Digest> {
     WipedDigests& operator=(const WipedDigests&) = delete;
     ~WipedDigests() {
         for (auto& digest : *this) {
-            OPENSSL_cleanse(digest.data(), digest.size());
+            wipe_buffer(digest.data(), digest.size());
         }
     }
 };
@@ -191,8 +188,8 @@ std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> salt_and_digest(
 // Compares in constant time, then wipes the computed digest.
 Verification compare_and_wipe(Digest& computed, const std::vector<std::uint8_t>& stored) {
     const bool same =
-        stored.size() == computed.size() && CRYPTO_memcmp(computed.data(), stored.data(), computed.size()) == 0;
-    OPENSSL_cleanse(computed.data(), computed.size());
+        stored.size() == computed.size() && constant_time_equal(computed.data(), stored.data(), computed.size());
+    wipe_buffer(computed.data(), computed.size());
     return same ? Verification::match : Verification::mismatch;
 }
 
@@ -264,7 +261,7 @@ std::string make_hash(const HashSpec& spec, const Secret& password, std::span<co
         Digest digest = sha512_digest(password, salt);
         std::string encoded = std::string(sha512_prefix) + base64_encode(salt, Padding::required) + '$' +
                               base64_encode(digest, Padding::required);
-        OPENSSL_cleanse(digest.data(), digest.size());
+        wipe_buffer(digest.data(), digest.size());
         return encoded;
     }
     case Algorithm::sha512_pbkdf2: {

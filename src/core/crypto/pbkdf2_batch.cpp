@@ -6,10 +6,9 @@
 #include "core/crypto/pbkdf2.hpp"
 #include "core/crypto/pbkdf2_hmac.hpp"
 #include "core/crypto/pbkdf2_kernels.hpp"
+#include "core/crypto/secret.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
-
-#include <openssl/crypto.h>
 
 #include <algorithm>
 #ifdef MQPASSWD_X86_KERNELS
@@ -49,11 +48,11 @@ void load_lane(const Pbkdf2Job& job, int lane, int lanes, Lanes& words) {
         std::uint64_t word = 0;
         std::memcpy(&word, u.data() + i * 8, 8);
         words.u1[i * lanes + lane] = __builtin_bswap64(word);
-        words.inner[i * lanes + lane] = states.inner.h[i];
-        words.outer[i * lanes + lane] = states.outer.h[i];
+        words.inner[i * lanes + lane] = states.inner[static_cast<std::size_t>(i)];
+        words.outer[i * lanes + lane] = states.outer[static_cast<std::size_t>(i)];
     }
-    OPENSSL_cleanse(&states, sizeof states);
-    OPENSSL_cleanse(u.data(), u.size());
+    wipe_buffer(&states, sizeof states);
+    wipe_buffer(u.data(), u.size());
 }
 
 void copy_lane(int from, int to, int lanes, Lanes& words) {
@@ -82,13 +81,6 @@ void run_kernel(Pbkdf2Kernel kernel, const Lanes& words, std::uint32_t iteration
     throw Error(ExitCode::failure, "PBKDF2 kernel " + std::string(kernel_name(kernel)) + " is not built here");
 }
 
-// The kernel's stack frame held key states (spilled vectors): overwrite that much stack below the
-// caller's frame once the kernel has returned.
-[[gnu::noinline]] void wipe_kernel_stack() {
-    std::array<unsigned char, 16384> area;
-    OPENSSL_cleanse(area.data(), area.size());
-}
-
 // Jobs `group` (at most the kernel's lane count), all with the same iteration count.
 void run_lanes(std::span<const Pbkdf2Job> jobs, std::span<const std::size_t> group, Pbkdf2Kernel kernel) {
     const int lanes = lanes_of(kernel);
@@ -101,14 +93,14 @@ void run_lanes(std::span<const Pbkdf2Job> jobs, std::span<const std::size_t> gro
         copy_lane(used - 1, lane, lanes, words);
     }
     run_kernel(kernel, words, jobs[group[0]].iterations, words.sums.data());
-    wipe_kernel_stack();
+    pbkdf2_detail::wipe_kernel_stack();
     for (int lane = 0; lane < used; ++lane) {
         for (int i = 0; i < state_words; ++i) {
             const std::uint64_t word = __builtin_bswap64(words.sums[i * lanes + lane]);
             std::memcpy(jobs[group[lane]].out.data() + i * 8, &word, 8);
         }
     }
-    OPENSSL_cleanse(&words, sizeof words);
+    wipe_buffer(&words, sizeof words);
 }
 
 #ifdef MQPASSWD_X86_KERNELS
@@ -207,8 +199,13 @@ void pbkdf2_hmac_sha512_batch(std::span<const Pbkdf2Job> jobs, Pbkdf2Kernel kern
                     "this CPU cannot run the " + std::string(kernel_name(kernel)) + " PBKDF2 kernel");
     }
     if (kernel == Pbkdf2Kernel::scalar) {
+        std::uint64_t work = 0;  // the batch's, so many short derivations load libcrypto once
         for (const auto& job : jobs) {
-            pbkdf2_hmac_sha512(job.password, job.salt, job.iterations, job.out);
+            work += job.iterations;
+        }
+        const Pbkdf2Engine engine = engine_for(work);
+        for (const auto& job : jobs) {
+            pbkdf2_hmac_sha512(job.password, job.salt, job.iterations, job.out, engine);
         }
         return;
     }

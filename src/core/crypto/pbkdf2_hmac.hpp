@@ -2,27 +2,31 @@
 // (pbkdf2_batch.cpp) share: internal to core/crypto.
 #pragma once
 
-#include <openssl/sha.h>
+#include "core/crypto/sha512.hpp"
 
 #include <array>
 #include <span>
 
 namespace mqpasswd::pbkdf2_detail {
 
-using Digest = std::array<unsigned char, 64>;
+using Digest = sha512::Digest;
 
-// The two SHA-512 states after absorbing key^ipad and key^opad (the key: the password, or its
-// SHA-512 when longer than a block). They are password equivalents: wipe them after use.
+// The two SHA-512 chaining values after absorbing key^ipad and key^opad, one block each (the key:
+// the password, or its SHA-512 when longer than a block). They are password equivalents: wipe
+// them after use.
 struct HmacStates {
-    SHA512_CTX inner;
-    SHA512_CTX outer;
+    sha512::Words inner;
+    sha512::Words outer;
 };
 
 [[nodiscard]] HmacStates precompute(std::span<const unsigned char> password);
 
-// HMAC(key, first || second) through the buffered API: used once per output block (U1), where
-// the salt may have any length.
+// HMAC(key, first || second): used once per output block (U1), where the salt may have any length.
 void hmac(const HmacStates& states, std::span<const unsigned char> first, std::span<const unsigned char> second,
           Digest& out);
+
+// A kernel's stack frame held key states (spilled words or vectors): overwrite that much stack
+// below the caller's frame once the kernel has returned.
+[[gnu::noinline]] void wipe_kernel_stack();
 
 }  // namespace mqpasswd::pbkdf2_detail

@@ -15,8 +15,10 @@ struct LaneWords {
     const std::uint64_t* u1;     // U1 = HMAC(P, S || INT(1))
 };
 
-// Each writes T = U1 ^ ... ^ Un into `sums` (8 * lanes words). Built only on x86-64, each in its
-// own file with its own -m flags; call one only when the CPU supports it.
+// Each writes T = U1 ^ ... ^ Un into `sums` (8 * lanes words). The portable one, on one lane, is
+// built everywhere; the others only on x86-64, each in its own file with its own -m flags: call
+// one only when the CPU supports it.
+void iterate_portable(const LaneWords& words, std::uint32_t iterations, std::uint64_t* sums);
 inline constexpr int avx512_lanes = 8;
 void iterate_avx512(const LaneWords& words, std::uint32_t iterations, std::uint64_t* sums);
 inline constexpr int avx2_lanes = 4;

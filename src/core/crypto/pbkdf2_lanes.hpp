@@ -3,13 +3,15 @@
 // lane-sliced from the first iteration to the last (word i of every lane's state is one vector),
 // so nothing is transposed inside the loop.
 //
-// Included only by the kernel files (pbkdf2_avx512.cpp, pbkdf2_avx2.cpp), each built with its own
-// -m flags. Everything here has internal linkage: each file gets its own copy, compiled for its
-// instruction set, and the linker can never pick one file's copy for another.
+// Included only by the kernel files (pbkdf2_avx512.cpp, pbkdf2_avx2.cpp, each built with its own
+// -m flags) and by the portable code on one lane (sha512.cpp, pbkdf2_portable.cpp), so SHA-512's
+// rounds are written once. Everything here has internal linkage: each file gets its own copy,
+// compiled for its instruction set, and the linker can never pick one file's copy for another.
 #pragma once
 
 #include "core/crypto/pbkdf2_kernels.hpp"
 
+#include <bit>
 #include <cstdint>
 #include <utility>
 
@@ -42,6 +44,23 @@ constexpr std::uint64_t round_constants[80]{
 // 0x80, zeros, and the total length, 1536 bits.
 constexpr std::uint64_t padding_first = 0x8000000000000000;
 constexpr std::uint64_t padding_bits = (128 + 64) * 8;
+
+// One lane in a plain 64-bit word: the portable code (sha512.cpp, pbkdf2_portable.cpp) that every
+// CPU runs.
+struct ScalarOps {
+    using V = std::uint64_t;
+    static constexpr int lanes = 1;
+    [[gnu::always_inline]] static V load(const std::uint64_t* p) { return *p; }
+    [[gnu::always_inline]] static void store(std::uint64_t* p, V x) { *p = x; }
+    [[gnu::always_inline]] static V set1(std::uint64_t x) { return x; }
+    [[gnu::always_inline]] static V add(V a, V b) { return a + b; }
+    [[gnu::always_inline]] static V xor2(V a, V b) { return a ^ b; }
+    [[gnu::always_inline]] static V xor3(V a, V b, V c) { return a ^ b ^ c; }
+    [[gnu::always_inline]] static V ch(V e, V f, V g) { return g ^ (e & (f ^ g)); }
+    [[gnu::always_inline]] static V maj(V a, V b, V c) { return (a & b) | (c & (a | b)); }
+    template <int N> [[gnu::always_inline]] static V ror(V x) { return std::rotr(x, N); }
+    template <int N> [[gnu::always_inline]] static V shr(V x) { return x >> N; }
+};
 
 template <class Ops> struct Sha512Lanes {
     using V = typename Ops::V;
@@ -93,12 +112,9 @@ template <class Ops> struct Sha512Lanes {
         (round<R, Expand>(s, w, k), ...);
     }
 
-    // One compression of a block whose first 8 words are `message` and whose last 8 are the
-    // padding above, from `initial`; returns the new chaining value.
-    [[gnu::always_inline]] static State compress(const State& initial, const State& message) {
-        const V zero = Ops::set1(0);
-        Schedule w{{message[0], message[1], message[2], message[3], message[4], message[5], message[6], message[7],
-                    Ops::set1(padding_first), zero, zero, zero, zero, zero, zero, Ops::set1(padding_bits)}};
+    // One compression of the block `w` (its 16 words, host order) from `initial`; returns the new
+    // chaining value.
+    [[gnu::always_inline]] static State compress_block(const State& initial, Schedule w) {
         State s = initial;
         sixteen<false>(s, w, round_constants, std::make_integer_sequence<int, 16>{});
         for (int group = 1; group < 5; ++group) {
@@ -108,6 +124,15 @@ template <class Ops> struct Sha512Lanes {
             s[i] = Ops::add(s[i], initial[i]);
         }
         return s;
+    }
+
+    // One compression of a block whose first 8 words are `message` and whose last 8 are the
+    // padding above, from `initial`.
+    [[gnu::always_inline]] static State compress(const State& initial, const State& message) {
+        const V zero = Ops::set1(0);
+        return compress_block(initial, Schedule{{message[0], message[1], message[2], message[3], message[4], message[5],
+                                                 message[6], message[7], Ops::set1(padding_first), zero, zero, zero,
+                                                 zero, zero, zero, Ops::set1(padding_bits)}});
     }
 
     static State load(const std::uint64_t* words) {

@@ -1,8 +1,6 @@
 // Secret storage: explicit growth so that every discarded buffer is cleansed first.
 #include "core/crypto/secret.hpp"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -42,7 +40,7 @@ Secret::~Secret() {
 
 void Secret::release() noexcept {
     if (buffer_) {
-        OPENSSL_cleanse(buffer_.get(), capacity_);
+        wipe_buffer(buffer_.get(), capacity_);
         buffer_.reset();
     }
     size_ = 0;
@@ -56,7 +54,7 @@ void Secret::reserve(std::size_t capacity) {
     auto bigger = std::make_unique<char[]>(std::max<std::size_t>(capacity, 1));
     if (buffer_) {
         std::memcpy(bigger.get(), buffer_.get(), size_);
-        OPENSSL_cleanse(buffer_.get(), capacity_);
+        wipe_buffer(buffer_.get(), capacity_);
     }
     buffer_ = std::move(bigger);
     capacity_ = std::max<std::size_t>(capacity, 1);
@@ -87,7 +85,7 @@ void Secret::pop_back() noexcept {
 
 void Secret::clear() noexcept {
     if (buffer_) {
-        OPENSSL_cleanse(buffer_.get(), capacity_);
+        wipe_buffer(buffer_.get(), capacity_);
     }
     size_ = 0;
 }
@@ -111,23 +109,37 @@ bool Secret::equals(const Secret& other) const noexcept {
     if (size_ != other.size_) {
         return false;
     }
-    return size_ == 0 || CRYPTO_memcmp(buffer_.get(), other.buffer_.get(), size_) == 0;
+    return size_ == 0 || constant_time_equal(buffer_.get(), other.buffer_.get(), size_);
 }
 
 bool Secret::equals(std::string_view other) const noexcept {
     if (size_ != other.size()) {
         return false;
     }
-    return size_ == 0 || CRYPTO_memcmp(buffer_.get(), other.data(), size_) == 0;
+    return size_ == 0 || constant_time_equal(buffer_.get(), other.data(), size_);
 }
 
 void wipe_buffer(void* data, std::size_t size) noexcept {
-    OPENSSL_cleanse(data, size);
+    if (size > 0) {
+        ::explicit_bzero(data, size);  // not removed as a dead store, unlike memset
+    }
+}
+
+bool constant_time_equal(const void* a, const void* b, std::size_t size) noexcept {
+    // Every byte is read whatever the others hold; the volatile reads keep the compiler from
+    // turning the loop back into an early exit.
+    const volatile auto* x = static_cast<const volatile unsigned char*>(a);
+    const volatile auto* y = static_cast<const volatile unsigned char*>(b);
+    unsigned char difference = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+        difference = static_cast<unsigned char>(difference | (x[i] ^ y[i]));
+    }
+    return difference == 0;
 }
 
 void wipe(std::string& text) noexcept {
     if (!text.empty()) {
-        OPENSSL_cleanse(text.data(), text.size());
+        wipe_buffer(text.data(), text.size());
     }
     text.clear();
 }

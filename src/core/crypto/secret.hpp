@@ -55,6 +55,8 @@ private:
 void wipe(std::string& text) noexcept;
 // The same for a raw buffer (a read buffer on the stack).
 void wipe_buffer(void* data, std::size_t size) noexcept;
+// Whether two buffers of `size` bytes are equal, in time that depends on `size` only.
+[[nodiscard]] bool constant_time_equal(const void* a, const void* b, std::size_t size) noexcept;
 
 // Wipes a string that may hold secret bytes when the scope ends, on every path out.
 class WipeOnExit {

@@ -1,9 +1,8 @@
 // Fixed-size reads into one buffer; a line split across two reads is moved to the front first.
 #include "core/fs/line_reader.hpp"
 
+#include "core/crypto/secret.hpp"
 #include "core/error.hpp"
-
-#include <openssl/crypto.h>
 
 #include <cerrno>
 #include <cstring>
@@ -22,7 +21,7 @@ LineReader::LineReader(int fd, std::string display_path) : fd_(fd), display_path
 }
 
 LineReader::~LineReader() {
-    OPENSSL_cleanse(buffer_.data(), buffer_.size());
+    wipe_buffer(buffer_.data(), buffer_.size());
 }
 
 void LineReader::rewind() {
@@ -36,7 +35,7 @@ void LineReader::rewind() {
 bool LineReader::fill() {
     if (begin_ > 0) {
         std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-        OPENSSL_cleanse(buffer_.data() + (end_ - begin_), begin_);
+        wipe_buffer(buffer_.data() + (end_ - begin_), begin_);
         end_ -= begin_;
         begin_ = 0;
     }
@@ -47,7 +46,7 @@ bool LineReader::fill() {
         }
         std::string larger(buffer_.size() * 2, '\0');
         std::memcpy(larger.data(), buffer_.data(), end_);
-        OPENSSL_cleanse(buffer_.data(), buffer_.size());
+        wipe_buffer(buffer_.data(), buffer_.size());
         buffer_.swap(larger);
     }
     for (;;) {

@@ -3,12 +3,11 @@
 #include "core/input/password_source.hpp"
 
 #include "core/crypto/random.hpp"
+#include "core/crypto/secret.hpp"
 #include "core/error.hpp"
 #include "core/fs/source_file.hpp"
 #include "core/fs/unique_fd.hpp"
 #include "core/pwfile/username.hpp"
-
-#include <openssl/crypto.h>
 
 #include <cerrno>
 #include <chrono>
@@ -118,7 +117,7 @@ Secret from_environment(const std::string& name) {
     }
     Secret password = Secret::copy_of(value);
     // Our copy of the environment is ours to wipe; children and /proc/PID/environ keep theirs.
-    OPENSSL_cleanse(value, std::strlen(value));
+    wipe_buffer(value, std::strlen(value));
     ::unsetenv(name.c_str());
     if (password.empty()) {
         throw Error(ExitCode::failure, "--password-env: environment variable " + name + " is empty");
@@ -186,7 +185,7 @@ Secret generate_password(std::size_t length) {
             }
         }
     }
-    OPENSSL_cleanse(pool, sizeof pool);
+    wipe_buffer(pool, sizeof pool);
     return password;
 }
 

@@ -3,12 +3,11 @@
 #include "core/pwfile/pwfile.hpp"
 
 #include "core/crypto/hash.hpp"
+#include "core/crypto/secret.hpp"
 #include "core/error.hpp"
 #include "core/pwfile/username.hpp"
 #include "core/quote.hpp"
 #include "core/text.hpp"
-
-#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <unordered_map>
@@ -131,7 +130,7 @@ PwFile::~PwFile() {
     // Plain-text entries and unreadable lines may hold passwords. Lines made since parsing hold
     // only hashes that mqpasswd generated, and need no wiping.
     if (storage_) {
-        OPENSSL_cleanse(storage_->content.data(), storage_->content.size());
+        wipe_buffer(storage_->content.data(), storage_->content.size());
     }
 }
 

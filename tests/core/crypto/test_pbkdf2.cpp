@@ -70,16 +70,28 @@ TEST_CASE("PBKDF2 equals OpenSSL's PKCS5_PBKDF2_HMAC on random inputs", "[pbkdf2
         const std::size_t length = 1 + random() % 200;
         std::vector<std::uint8_t> ours(length);
         std::vector<std::uint8_t> theirs(length);
-        pbkdf2_hmac_sha512(password, salt, iterations, ours);
         static const unsigned char empty = 0;
         REQUIRE(PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(password.empty() ? &empty : password.data()),
                                   static_cast<int>(password.size()), salt.data(), static_cast<int>(salt.size()),
                                   static_cast<int>(iterations), EVP_sha512(), static_cast<int>(length),
                                   theirs.data()) == 1);
-        INFO("password " << password.size() << " salt " << salt.size() << " iterations " << iterations << " length "
-                         << length);
-        CHECK(ours == theirs);
+        // Each compression function, forced, and the one chosen by the amount of work.
+        for (const auto engine : {Pbkdf2Engine::portable, Pbkdf2Engine::openssl, Pbkdf2Engine::automatic}) {
+            std::fill(ours.begin(), ours.end(), std::uint8_t{0});
+            pbkdf2_hmac_sha512(password, salt, iterations, ours, engine);
+            INFO(engine_name(engine) << ": password " << password.size() << " salt " << salt.size() << " iterations "
+                                     << iterations << " length " << length);
+            CHECK(ours == theirs);
+        }
     }
+}
+
+// The rule pbkdf2.hpp states: OpenSSL's compression from openssl_from_iterations of work on.
+TEST_CASE("PBKDF2 loads OpenSSL's compression function only for long runs", "[pbkdf2]") {
+    CHECK(engine_for(1) == Pbkdf2Engine::portable);
+    CHECK(engine_for(openssl_from_iterations - 1) == Pbkdf2Engine::portable);
+    CHECK(engine_for(openssl_from_iterations) == Pbkdf2Engine::openssl);
+    CHECK(engine_for(std::uint64_t{1} << 40) == Pbkdf2Engine::openssl);
 }
 
 TEST_CASE("PBKDF2 refuses zero iterations", "[pbkdf2]") {
