@@ -142,6 +142,7 @@ Digest sha512_digest(const Secret& password, std::span<const std::uint8_t> salt)
     hasher.update(password.bytes());
     hasher.update(salt);
     hasher.finish(digest);
+    wipe_stack_below();  // the compression's working copies of the password's block
     Digest result{};
     std::copy(digest.begin(), digest.end(), result.begin());
     wipe_buffer(digest.data(), digest.size());

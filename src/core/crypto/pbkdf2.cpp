@@ -104,7 +104,6 @@ void iterate_portable(const HmacStates& states, const Digest& u1, std::uint32_t 
         u[i] = load_big_endian(u1.data() + i * 8);
     }
     pbkdf2_kernels::iterate_portable({states.inner.data(), states.outer.data(), u.data()}, iterations, sums.data());
-    pbkdf2_detail::wipe_kernel_stack();
     store_big_endian(sums.data(), t.data());
     wipe_buffer(u.data(), sizeof u);
     wipe_buffer(sums.data(), sizeof sums);
@@ -156,11 +155,6 @@ void hmac(const HmacStates& states, std::span<const unsigned char> first, std::s
     sha512::Hasher outer(states.outer, block_size);
     outer.update(out);
     outer.finish(out);
-}
-
-void wipe_kernel_stack() {
-    std::array<unsigned char, 16384> area;
-    wipe_buffer(area.data(), area.size());
 }
 
 }  // namespace pbkdf2_detail
@@ -218,6 +212,7 @@ void pbkdf2_hmac_sha512(std::span<const unsigned char> password, std::span<const
     wipe_buffer(&states, sizeof states);
     wipe_buffer(u.data(), u.size());
     wipe_buffer(t.data(), t.size());
+    wipe_stack_below();  // the key states and chains that SHA-512's code (ours or OpenSSL's) spilled
 }
 
 }  // namespace mqpasswd

@@ -93,7 +93,7 @@ void run_lanes(std::span<const Pbkdf2Job> jobs, std::span<const std::size_t> gro
         copy_lane(used - 1, lane, lanes, words);
     }
     run_kernel(kernel, words, jobs[group[0]].iterations, words.sums.data());
-    pbkdf2_detail::wipe_kernel_stack();
+    wipe_stack_below();  // the kernel's spilled vectors, and what load_lane's hashing left
     for (int lane = 0; lane < used; ++lane) {
         for (int i = 0; i < state_words; ++i) {
             const std::uint64_t word = __builtin_bswap64(words.sums[i * lanes + lane]);

@@ -25,8 +25,4 @@ struct HmacStates {
 void hmac(const HmacStates& states, std::span<const unsigned char> first, std::span<const unsigned char> second,
           Digest& out);
 
-// A kernel's stack frame held key states (spilled words or vectors): overwrite that much stack
-// below the caller's frame once the kernel has returned.
-[[gnu::noinline]] void wipe_kernel_stack();
-
 }  // namespace mqpasswd::pbkdf2_detail

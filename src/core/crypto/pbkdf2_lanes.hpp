@@ -112,27 +112,28 @@ template <class Ops> struct Sha512Lanes {
         (round<R, Expand>(s, w, k), ...);
     }
 
-    // One compression of the block `w` (its 16 words, host order) from `initial`; returns the new
-    // chaining value.
-    [[gnu::always_inline]] static State compress_block(const State& initial, Schedule w) {
-        State s = initial;
+    // One compression of the block `w` (its 16 words, host order; used as the message schedule)
+    // into the chaining value `state`.
+    [[gnu::always_inline]] static void compress_block(State& state, Schedule& w) {
+        State s = state;
         sixteen<false>(s, w, round_constants, std::make_integer_sequence<int, 16>{});
         for (int group = 1; group < 5; ++group) {
             sixteen<true>(s, w, round_constants + group * 16, std::make_integer_sequence<int, 16>{});
         }
         for (int i = 0; i < 8; ++i) {
-            s[i] = Ops::add(s[i], initial[i]);
+            state[i] = Ops::add(s[i], state[i]);
         }
-        return s;
     }
 
     // One compression of a block whose first 8 words are `message` and whose last 8 are the
-    // padding above, from `initial`.
+    // padding above, from `initial`; returns the new chaining value.
     [[gnu::always_inline]] static State compress(const State& initial, const State& message) {
         const V zero = Ops::set1(0);
-        return compress_block(initial, Schedule{{message[0], message[1], message[2], message[3], message[4], message[5],
-                                                 message[6], message[7], Ops::set1(padding_first), zero, zero, zero,
-                                                 zero, zero, zero, Ops::set1(padding_bits)}});
+        Schedule w{{message[0], message[1], message[2], message[3], message[4], message[5], message[6], message[7],
+                    Ops::set1(padding_first), zero, zero, zero, zero, zero, zero, Ops::set1(padding_bits)}};
+        State next = initial;
+        compress_block(next, w);
+        return next;
     }
 
     static State load(const std::uint64_t* words) {

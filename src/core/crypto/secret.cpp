@@ -125,6 +125,11 @@ void wipe_buffer(void* data, std::size_t size) noexcept {
     }
 }
 
+void wipe_stack_below() noexcept {
+    unsigned char area[16384];
+    ::explicit_bzero(area, sizeof area);
+}
+
 bool constant_time_equal(const void* a, const void* b, std::size_t size) noexcept {
     // Every byte is read whatever the others hold; the volatile reads keep the compiler from
     // turning the loop back into an early exit.

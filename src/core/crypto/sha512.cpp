@@ -32,18 +32,19 @@ void store_big_endian(std::uint64_t word, unsigned char* bytes) noexcept {
 void compress(Words& state, const unsigned char* block) noexcept {
     using Scalar = pbkdf2_kernels::Sha512Lanes<pbkdf2_kernels::ScalarOps>;
     Scalar::Schedule w;
-    Scalar::State initial;
+    Scalar::State words;
     for (int i = 0; i < 16; ++i) {
         w[i] = load_big_endian(block + i * 8);
     }
     for (int i = 0; i < 8; ++i) {
-        initial[i] = state[static_cast<std::size_t>(i)];
+        words[i] = state[static_cast<std::size_t>(i)];
     }
-    const Scalar::State next = Scalar::compress_block(initial, w);
+    Scalar::compress_block(words, w);
     for (int i = 0; i < 8; ++i) {
-        state[static_cast<std::size_t>(i)] = next[i];
+        state[static_cast<std::size_t>(i)] = words[i];
     }
     wipe_buffer(&w, sizeof w);
+    wipe_buffer(&words, sizeof words);
 }
 
 Hasher::Hasher() noexcept : state_(initial_state) {
@@ -62,6 +63,9 @@ Hasher::~Hasher() {
 }
 
 void Hasher::update(std::span<const unsigned char> data) noexcept {
+    if (data.empty()) {  // an empty span's data() may be null, which memcpy must not get
+        return;
+    }
     length_ += data.size();
     if (used_ > 0) {
         const std::size_t take = std::min(block_size - used_, data.size());
