@@ -65,14 +65,16 @@ struct ScalarOps {
 template <class Ops> struct Sha512Lanes {
     using V = typename Ops::V;
     // Plain arrays in structs: std::array<V, N> would drop V's alignment attribute.
+    // always_inline: with V a plain word, g++ 12 for armhf folded the two operator[] into one
+    // (identical code) before inlining, then took a State for a Schedule (-Warray-bounds).
     struct State {
         V v[8];
-        V& operator[](int i) { return v[i]; }
-        const V& operator[](int i) const { return v[i]; }
+        [[gnu::always_inline]] V& operator[](int i) { return v[i]; }
+        [[gnu::always_inline]] const V& operator[](int i) const { return v[i]; }
     };
     struct Schedule {
         V v[16];
-        V& operator[](int i) { return v[i]; }
+        [[gnu::always_inline]] V& operator[](int i) { return v[i]; }
     };
 
     [[gnu::always_inline]] static V big_sigma0(V x) {
