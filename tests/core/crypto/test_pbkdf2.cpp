@@ -2,6 +2,7 @@
 #include "core/crypto/pbkdf2_hmac.hpp"
 #include "core/error.hpp"
 #include "support/catch.hpp"
+#include "support/random_bytes.hpp"
 
 #include <openssl/evp.h>
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 using namespace mqpasswd;
+using mqpasswd::test::random_bytes_of;
 
 namespace {
 
@@ -57,13 +59,7 @@ TEST_CASE("PBKDF2 output shorter than one block is the block's prefix", "[pbkdf2
 // iteration counts and output lengths (several blocks).
 TEST_CASE("PBKDF2 equals OpenSSL's PKCS5_PBKDF2_HMAC on random inputs", "[pbkdf2]") {
     std::mt19937 random(20261126);
-    const auto bytes = [&](std::size_t length) {
-        std::vector<unsigned char> data(length);
-        for (auto& byte : data) {
-            byte = static_cast<unsigned char>(random());
-        }
-        return data;
-    };
+    const auto bytes = [&](std::size_t length) { return random_bytes_of(random, length); };
     for (int round = 0; round < 300; ++round) {
         const auto password = bytes(random() % 300);
         const auto salt = bytes(random() % 300);
@@ -101,14 +97,6 @@ TEST_CASE("PBKDF2 refuses zero iterations", "[pbkdf2]") {
 }
 
 namespace {
-
-std::vector<unsigned char> random_bytes_of(std::mt19937& random, std::size_t length) {
-    std::vector<unsigned char> data(length);
-    for (auto& byte : data) {
-        byte = static_cast<unsigned char>(random());
-    }
-    return data;
-}
 
 std::array<std::uint8_t, 64> openssl_pbkdf2(const std::vector<unsigned char>& password,
                                             const std::vector<unsigned char>& salt, std::uint32_t iterations) {

@@ -4,6 +4,7 @@
 #include "core/crypto/libcrypto.hpp"
 #include "core/crypto/sha512.hpp"
 #include "support/catch.hpp"
+#include "support/random_bytes.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
@@ -13,16 +14,9 @@
 #include <vector>
 
 using namespace mqpasswd;
+using mqpasswd::test::random_bytes_of;
 
 namespace {
-
-std::vector<unsigned char> random_bytes_of(std::mt19937& random, std::size_t length) {
-    std::vector<unsigned char> data(length);
-    for (auto& byte : data) {
-        byte = static_cast<unsigned char>(random());
-    }
-    return data;
-}
 
 sha512::Digest openssl_sha512(const std::vector<unsigned char>& data) {
     sha512::Digest out{};
