@@ -116,7 +116,7 @@ template <class Ops> struct Sha512Lanes {
 
     // One compression of the block `w` (its 16 words, host order; used as the message schedule)
     // into the chaining value `state`.
-    [[gnu::always_inline]] static void compress_block(State& state, Schedule& w) {
+    [[gnu::always_inline]] static void compress_block(State& state, Schedule& w) noexcept {
         State s = state;
         sixteen<false>(s, w, round_constants, std::make_integer_sequence<int, 16>{});
         for (int group = 1; group < 5; ++group) {
@@ -129,7 +129,7 @@ template <class Ops> struct Sha512Lanes {
 
     // One compression of a block whose first 8 words are `message` and whose last 8 are the
     // padding above, from `initial`; returns the new chaining value.
-    [[gnu::always_inline]] static State compress(const State& initial, const State& message) {
+    [[gnu::always_inline]] static State compress(const State& initial, const State& message) noexcept {
         const V zero = Ops::set1(0);
         Schedule w{{message[0], message[1], message[2], message[3], message[4], message[5], message[6], message[7],
                     Ops::set1(padding_first), zero, zero, zero, zero, zero, zero, Ops::set1(padding_bits)}};
@@ -138,7 +138,7 @@ template <class Ops> struct Sha512Lanes {
         return next;
     }
 
-    static State load(const std::uint64_t* words) {
+    static State load(const std::uint64_t* words) noexcept {
         State state;
         for (int i = 0; i < 8; ++i) {
             state[i] = Ops::load(words + i * Ops::lanes);
@@ -147,7 +147,9 @@ template <class Ops> struct Sha512Lanes {
     }
 
     // Iterations 2..n for every lane: U(j) = HMAC(P, U(j-1)) as two compressions, T ^= U(j).
-    static void iterate(const LaneWords& words, std::uint32_t iterations, std::uint64_t* sums) {
+    // noexcept, as all here: nothing throws, so no unwinding table (and no personality routine,
+    // which a sanitizer build's scope cleanups would otherwise bring in; the kernel lint checks).
+    static void iterate(const LaneWords& words, std::uint32_t iterations, std::uint64_t* sums) noexcept {
         const State inner = load(words.inner);
         const State outer = load(words.outer);
         State u = load(words.u1);

@@ -126,7 +126,7 @@ void wipe_buffer(void* data, std::size_t size) noexcept {
 }
 
 void wipe_stack_below() noexcept {
-    unsigned char area[16384];
+    unsigned char area[65536];
     ::explicit_bzero(area, sizeof area);
 }
 

@@ -55,8 +55,9 @@ private:
 void wipe(std::string& text) noexcept;
 // The same for a raw buffer (a read buffer on the stack).
 void wipe_buffer(void* data, std::size_t size) noexcept;
-// Overwrites the 16 KiB of stack below the caller's frame: where a hash function that has returned
-// left its working state (registers it spilled, which no code can name to wipe).
+// Overwrites the 64 KiB of stack below the caller's frame: where a hash function that has returned
+// left its working state (registers it spilled, which no code can name to wipe). 16 KiB covered a
+// release build's derivation but not a debug build under ASan, whose frames carry redzones.
 [[gnu::noinline]] void wipe_stack_below() noexcept;
 // Whether two buffers of `size` bytes are equal, in time that depends on `size` only.
 [[nodiscard]] bool constant_time_equal(const void* a, const void* b, std::size_t size) noexcept;
