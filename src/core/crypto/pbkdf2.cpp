@@ -12,7 +12,7 @@
 // derivation uses OpenSSL's from `openssl_from_iterations` iterations of work on, where its speed
 // pays for the loading, and the portable one below that (a one-user `set` at 1,000 iterations:
 // 0.45 ms instead of 0.3 + 0.5). Both are checked against PKCS5_PBKDF2_HMAC by
-// tests/core/test_pbkdf2.cpp on vectors and random inputs.
+// tests/core/crypto/test_pbkdf2.cpp on vectors and random inputs.
 #define OPENSSL_SUPPRESS_DEPRECATED
 
 #include "core/crypto/pbkdf2.hpp"
