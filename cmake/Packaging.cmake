@@ -29,8 +29,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # is named here: the one that ships the libcrypto this build found (libssl3 on Debian 12,
 # libssl3t64 since 13), at 3.0.0, the version of the symbols mqpasswd takes from it.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-get_filename_component(_mqpasswd_crypto "${OPENSSL_CRYPTO_LIBRARY}" REALPATH)
-get_filename_component(_mqpasswd_crypto_dir "${_mqpasswd_crypto}" DIRECTORY)
+get_filename_component(_mqpasswd_crypto_dir "${MQPASSWD_LIBCRYPTO_REAL}" DIRECTORY)  # src/CMakeLists.txt
 string(REGEX REPLACE "^/usr" "" _mqpasswd_crypto_dir_unmerged "${_mqpasswd_crypto_dir}")
 set(_mqpasswd_crypto_package "")
 # dpkg knows a file by the path its package ships it at: /usr/lib/... or, before merged /usr, /lib/...

@@ -39,18 +39,14 @@ constexpr std::size_t state_words = 8;
 using pbkdf2_detail::Digest;
 using pbkdf2_detail::HmacStates;
 
-std::uint64_t load_big_endian(const unsigned char* bytes) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, bytes, 8);
-    return __builtin_bswap64(word);
-}
+using sha512::load_big_endian;
 
-// Word: std::uint64_t, or SHA_LONG64 (unsigned long long) for OpenSSL's context.
-template <class Word> void store_big_endian(const Word* words, unsigned char* out) {
+// The 8 words of a chaining value, big-endian into `out`. Word: std::uint64_t, or SHA_LONG64
+// (unsigned long long) for OpenSSL's context.
+template <class Word> void store_state(const Word* words, unsigned char* out) {
     static_assert(sizeof(Word) == 8);
     for (std::size_t i = 0; i < state_words; ++i) {
-        const std::uint64_t word = __builtin_bswap64(static_cast<std::uint64_t>(words[i]));
-        std::memcpy(out + i * 8, &word, 8);
+        sha512::store_big_endian(static_cast<std::uint64_t>(words[i]), out + i * 8);
     }
 }
 
@@ -81,15 +77,15 @@ void iterate_openssl(const libcrypto::Functions& crypto, const HmacStates& state
     for (std::uint32_t j = 1; j < iterations; ++j) {
         std::memcpy(context.h, states.inner.data(), sizeof context.h);
         crypto.sha512_transform(&context, inner_block.data());
-        store_big_endian(context.h, outer_block.data());
+        store_state(context.h, outer_block.data());
         std::memcpy(context.h, states.outer.data(), sizeof context.h);
         crypto.sha512_transform(&context, outer_block.data());
-        store_big_endian(context.h, inner_block.data());  // Uj, the next iteration's message
+        store_state(context.h, inner_block.data());  // Uj, the next iteration's message
         for (std::size_t i = 0; i < state_words; ++i) {
             sum[i] ^= context.h[i];
         }
     }
-    store_big_endian(sum.data(), t.data());
+    store_state(sum.data(), t.data());
     wipe_buffer(&context, sizeof context);
     wipe_buffer(inner_block.data(), inner_block.size());
     wipe_buffer(outer_block.data(), outer_block.size());
@@ -104,7 +100,7 @@ void iterate_portable(const HmacStates& states, const Digest& u1, std::uint32_t 
         u[i] = load_big_endian(u1.data() + i * 8);
     }
     pbkdf2_kernels::iterate_portable({states.inner.data(), states.outer.data(), u.data()}, iterations, sums.data());
-    store_big_endian(sums.data(), t.data());
+    store_state(sums.data(), t.data());
     wipe_buffer(u.data(), sizeof u);
     wipe_buffer(sums.data(), sizeof sums);
 }
@@ -178,8 +174,7 @@ Pbkdf2Engine engine_for(std::uint64_t iterations) noexcept {
 
 void pbkdf2_hmac_sha512(std::span<const unsigned char> password, std::span<const std::uint8_t> salt,
                         std::uint32_t iterations, std::span<std::uint8_t> out) {
-    const std::uint64_t blocks = (out.size() + digest_size - 1) / digest_size;
-    pbkdf2_hmac_sha512(password, salt, iterations, out, engine_for(std::uint64_t{iterations} * blocks));
+    pbkdf2_hmac_sha512(password, salt, iterations, out, Pbkdf2Engine::automatic);
 }
 
 void pbkdf2_hmac_sha512(std::span<const unsigned char> password, std::span<const std::uint8_t> salt,
@@ -187,9 +182,8 @@ void pbkdf2_hmac_sha512(std::span<const unsigned char> password, std::span<const
     if (iterations == 0) {
         throw Error(ExitCode::failure, "PBKDF2 needs at least one iteration");
     }
-    if (engine == Pbkdf2Engine::automatic) {
-        pbkdf2_hmac_sha512(password, salt, iterations, out);
-        return;
+    if (engine == Pbkdf2Engine::automatic) {  // by this call's work: iterations x output blocks
+        engine = engine_for(std::uint64_t{iterations} * ((out.size() + digest_size - 1) / digest_size));
     }
     const libcrypto::Functions* crypto = engine == Pbkdf2Engine::openssl ? &loaded_libcrypto() : nullptr;
     HmacStates states = pbkdf2_detail::precompute(password);

@@ -7,6 +7,7 @@
 #include "core/crypto/pbkdf2_hmac.hpp"
 #include "core/crypto/pbkdf2_kernels.hpp"
 #include "core/crypto/secret.hpp"
+#include "core/crypto/sha512.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
 
@@ -16,7 +17,6 @@
 #endif
 #include <array>
 #include <cstdlib>
-#include <cstring>
 #include <numeric>
 
 namespace mqpasswd {
@@ -45,9 +45,7 @@ void load_lane(const Pbkdf2Job& job, int lane, int lanes, Lanes& words) {
     constexpr std::array<unsigned char, 4> first_block{0, 0, 0, 1};
     pbkdf2_detail::hmac(states, job.salt, first_block, u);
     for (int i = 0; i < state_words; ++i) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, u.data() + i * 8, 8);
-        words.u1[i * lanes + lane] = __builtin_bswap64(word);
+        words.u1[i * lanes + lane] = sha512::load_big_endian(u.data() + i * 8);
         words.inner[i * lanes + lane] = states.inner[static_cast<std::size_t>(i)];
         words.outer[i * lanes + lane] = states.outer[static_cast<std::size_t>(i)];
     }
@@ -96,8 +94,7 @@ void run_lanes(std::span<const Pbkdf2Job> jobs, std::span<const std::size_t> gro
     wipe_stack_below();  // the kernel's spilled vectors, and what load_lane's hashing left
     for (int lane = 0; lane < used; ++lane) {
         for (int i = 0; i < state_words; ++i) {
-            const std::uint64_t word = __builtin_bswap64(words.sums[i * lanes + lane]);
-            std::memcpy(jobs[group[lane]].out.data() + i * 8, &word, 8);
+            sha512::store_big_endian(words.sums[i * lanes + lane], jobs[group[lane]].out.data() + i * 8);
         }
     }
     wipe_buffer(&words, sizeof words);

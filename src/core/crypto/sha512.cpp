@@ -12,21 +12,6 @@ namespace {
 constexpr Words initial_state{0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
                               0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179};
 
-std::uint64_t load_big_endian(const unsigned char* bytes) noexcept {
-    std::uint64_t word = 0;
-    for (int i = 0; i < 8; ++i) {
-        word = (word << 8) | bytes[i];
-    }
-    return word;
-}
-
-void store_big_endian(std::uint64_t word, unsigned char* bytes) noexcept {
-    for (int i = 7; i >= 0; --i) {
-        bytes[i] = static_cast<unsigned char>(word);
-        word >>= 8;
-    }
-}
-
 }  // namespace
 
 void compress(Words& state, const unsigned char* block) noexcept {

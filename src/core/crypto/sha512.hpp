@@ -5,8 +5,10 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 namespace mqpasswd::sha512 {
@@ -16,6 +18,19 @@ inline constexpr std::size_t digest_size = 64;
 
 using Words = std::array<std::uint64_t, 8>;  // a chaining value, host order
 using Digest = std::array<unsigned char, digest_size>;
+
+// SHA-512's byte order, for its words in blocks and digests (and the lane-sliced PBKDF2 words).
+inline std::uint64_t load_big_endian(const unsigned char* bytes) noexcept {
+    std::uint64_t word = 0;
+    std::memcpy(&word, bytes, sizeof word);
+    return std::endian::native == std::endian::big ? word : __builtin_bswap64(word);
+}
+inline void store_big_endian(std::uint64_t word, unsigned char* bytes) noexcept {
+    if constexpr (std::endian::native != std::endian::big) {
+        word = __builtin_bswap64(word);
+    }
+    std::memcpy(bytes, &word, sizeof word);
+}
 
 // One compression of a 128-byte block into `state`.
 void compress(Words& state, const unsigned char* block) noexcept;
